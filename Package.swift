@@ -1,0 +1,100 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets are layered; dependencies point down only (see Docs/architecture.md):
+//   swiftlet (CLI + daemon) -> SwiftletAgent -> SwiftletRuntime -> SwiftletCgroups -> SwiftletSystem -> CSwiftletShim
+//   swiftlet-pause / swiftlet-init -> SwiftletLaunch + SwiftletSystem (Foundation-free, statically linked)
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+// The per-pod and per-container helpers are linked statically so that each running copy
+// shares nothing but the kernel's page cache and costs only its private dirty pages.
+let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
+
+let package = Package(
+    name: "swiftlet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+        .executable(name: "swiftlet-pause", targets: ["swiftlet-pause"]),
+        .executable(name: "swiftlet-init", targets: ["swiftlet-init"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+    ],
+    targets: [
+        // Linux calls Swift's Glibc module does not expose (unshare, setns, pivot_root, clone, ...).
+        .target(name: "CSwiftletShim"),
+        // Foundation-free system layer shared by the agent and the per-pod helpers.
+        .target(name: "SwiftletSystem", dependencies: ["CSwiftletShim"], swiftSettings: strict),
+        // The launch plan the agent writes and swiftlet-pause / swiftlet-init read (Foundation-free).
+        .target(name: "SwiftletLaunch", dependencies: [], swiftSettings: strict),
+        .executableTarget(
+            name: "swiftlet-pause", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
+            path: "Sources/SwiftletPause", swiftSettings: strict, linkerSettings: staticExecutable),
+        .executableTarget(
+            name: "swiftlet-init", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
+            path: "Sources/SwiftletInit", swiftSettings: strict, linkerSettings: staticExecutable),
+
+        // Pure core: Kubernetes types, defaulting, validation (no I/O).
+        .target(name: "SwiftletKube", swiftSettings: strict),
+        // Pure lifecycle logic: phase, conditions, container states, restart back-off, planner.
+        .target(name: "SwiftletLifecycle", dependencies: ["SwiftletKube"], swiftSettings: strict),
+        // Manifest decoding (YAML/JSON, multi-document) and the static-pod directory source.
+        .target(
+            name: "SwiftletManifests",
+            dependencies: ["SwiftletKube", "SwiftletSystem", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        // cgroup v1 / v2 drivers, rooted at an injectable directory.
+        .target(name: "SwiftletCgroups", dependencies: ["SwiftletSystem"], swiftSettings: strict),
+        // Sandboxes, containers, images, logs: the imperative shell around processes.
+        .target(
+            name: "SwiftletRuntime",
+            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups"],
+            swiftSettings: strict),
+        // HTTP/1.1 + JSON API on a Unix socket; depends on a protocol, not on the agent.
+        .target(
+            name: "SwiftletServer",
+            dependencies: [
+                "SwiftletKube",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        // Blocking HTTP client for the CLI (Unix socket).
+        .target(name: "SwiftletClient", dependencies: ["SwiftletKube", "SwiftletSystem"], swiftSettings: strict),
+        .target(
+            name: "SwiftletAgent",
+            dependencies: [
+                "SwiftletKube", "SwiftletLifecycle", "SwiftletManifests", "SwiftletRuntime", "SwiftletServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: [
+                "SwiftletAgent", "SwiftletClient", "SwiftletManifests", "SwiftletLifecycle",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/SwiftletCLI", swiftSettings: strict),
+        .executableTarget(
+            name: "swiftlet-bench",
+            dependencies: ["SwiftletClient", "SwiftletKube"],
+            path: "Sources/SwiftletBench", swiftSettings: strict),
+
+        .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
+        .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
+        .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem"]),
+        .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups"]),
+        .testTarget(
+            name: "SwiftletIntegrationTests",
+            dependencies: ["SwiftletAgent", "SwiftletClient", "SwiftletKube", "SwiftletRuntime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
