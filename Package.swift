@@ -51,10 +51,12 @@ let package = Package(
             swiftSettings: strict),
         // cgroup v1 / v2 drivers, rooted at an injectable directory.
         .target(name: "SwiftletCgroups", dependencies: ["SwiftletSystem"], swiftSettings: strict),
+        // Local image store: named root filesystems + image config (the OCI store comes later behind the same protocol).
+        .target(name: "SwiftletImages", dependencies: ["SwiftletSystem"], swiftSettings: strict),
         // Sandboxes, containers, images, logs: the imperative shell around processes.
         .target(
             name: "SwiftletRuntime",
-            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups"],
+            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages"],
             swiftSettings: strict),
         // HTTP/1.1 + JSON API on a Unix socket; depends on a protocol, not on the agent.
         .target(
@@ -78,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletAgent", "SwiftletClient", "SwiftletManifests", "SwiftletLifecycle",
+                "SwiftletAgent", "SwiftletClient", "SwiftletManifests", "SwiftletLifecycle", "SwiftletImages",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +94,8 @@ let package = Package(
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
         .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem"]),
-        .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups"]),
+        .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
+        .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(
             name: "SwiftletIntegrationTests",
             dependencies: ["SwiftletAgent", "SwiftletClient", "SwiftletKube", "SwiftletRuntime"]),

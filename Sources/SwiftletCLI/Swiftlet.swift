@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct Swiftlet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftlet", abstract: "A single-node Kubernetes pod runtime.",
+        subcommands: [DaemonCommand.self, ImagesCommand.self])
+}
