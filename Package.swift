@@ -32,7 +32,7 @@ let package = Package(
         // Foundation-free system layer shared by the agent and the per-pod helpers.
         .target(name: "SwiftletSystem", dependencies: ["CSwiftletShim"], swiftSettings: strict),
         // The launch plan the agent writes and swiftlet-pause / swiftlet-init read (Foundation-free).
-        .target(name: "SwiftletLaunch", dependencies: [], swiftSettings: strict),
+        .target(name: "SwiftletLaunch", dependencies: ["SwiftletSystem"], swiftSettings: strict),
         .executableTarget(
             name: "swiftlet-pause", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
             path: "Sources/SwiftletPause", swiftSettings: strict, linkerSettings: staticExecutable),
@@ -41,7 +41,7 @@ let package = Package(
             path: "Sources/SwiftletInit", swiftSettings: strict, linkerSettings: staticExecutable),
 
         // Pure core: Kubernetes types, defaulting, validation (no I/O).
-        .target(name: "SwiftletKube", swiftSettings: strict),
+        .target(name: "SwiftletKube", dependencies: ["SwiftletSystem"], swiftSettings: strict),
         // Pure lifecycle logic: phase, conditions, container states, restart back-off, planner.
         .target(name: "SwiftletLifecycle", dependencies: ["SwiftletKube"], swiftSettings: strict),
         // Manifest decoding (YAML/JSON, multi-document) and the static-pod directory source.

@@ -1,1 +1,111 @@
+// Compiled with _GNU_SOURCE; the header stays free of it so Swift's Glibc module and this
+// module agree on every libc type.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "CSwiftletShim.h"
+
+const unsigned long SWL_CLONE_NEWNS = CLONE_NEWNS;
+const unsigned long SWL_CLONE_NEWPID = CLONE_NEWPID;
+const unsigned long SWL_CLONE_NEWNET = CLONE_NEWNET;
+const unsigned long SWL_CLONE_NEWIPC = CLONE_NEWIPC;
+const unsigned long SWL_CLONE_NEWUTS = CLONE_NEWUTS;
+const unsigned long SWL_CLONE_NEWCGROUP = CLONE_NEWCGROUP;
+const unsigned long SWL_MS_RDONLY = MS_RDONLY;
+const unsigned long SWL_MS_NOSUID = MS_NOSUID;
+const unsigned long SWL_MS_NODEV = MS_NODEV;
+const unsigned long SWL_MS_NOEXEC = MS_NOEXEC;
+const unsigned long SWL_MS_REMOUNT = MS_REMOUNT;
+const unsigned long SWL_MS_BIND = MS_BIND;
+const unsigned long SWL_MS_REC = MS_REC;
+const unsigned long SWL_MS_PRIVATE = MS_PRIVATE;
+const unsigned long SWL_MS_SLAVE = MS_SLAVE;
+const unsigned long SWL_MS_STRICTATIME = MS_STRICTATIME;
+const int SWL_MNT_DETACH = MNT_DETACH;
+const short SWL_POSIX_SPAWN_SETSID = POSIX_SPAWN_SETSID;
+
+int swl_unshare(unsigned long flags) { return unshare((int)flags); }
+int swl_setns(int fd, int nstype) { return setns(fd, nstype); }
+int swl_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+
+pid_t swl_clone_fork(unsigned long flags) { return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0); }
+
+int swl_pivot_root(const char *new_root, const char *put_old) {
+    return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int swl_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data) {
+    return mount(source, target, fstype, flags, data);
+}
+int swl_umount2(const char *target, int flags) { return umount2(target, flags); }
+
+int swl_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+int swl_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+int swl_set_name(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
+
+int swl_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK); }
+
+int swl_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+int swl_pidfd_send_signal(int pidfd, int sig) { return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0); }
+
+int swl_mknod(const char *path, mode_t mode, unsigned int major_, unsigned int minor_) {
+    return mknod(path, mode, makedev(major_, minor_));
+}
+
+int swl_inotify_init(void) { return inotify_init1(IN_CLOEXEC | IN_NONBLOCK); }
+
+int swl_set_controlling_tty(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+int swl_set_winsize(int fd, unsigned short rows, unsigned short cols) {
+    struct winsize ws = {.ws_row = rows, .ws_col = cols};
+    return ioctl(fd, TIOCSWINSZ, &ws);
+}
+
+int swl_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int swl_errno(void) { return errno; }
+int swl_wifexited(int status) { return WIFEXITED(status); }
+int swl_wexitstatus(int status) { return WEXITSTATUS(status); }
+int swl_wifsignaled(int status) { return WIFSIGNALED(status); }
+int swl_wtermsig(int status) { return WTERMSIG(status); }
+
+int swl_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int swl_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof(info));
+    if (n != (ssize_t)sizeof(info)) return -1;
+    return (int)info.ssi_signo;
+}
+
+int swl_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }

@@ -1,1 +1,64 @@
+// CSwiftletShim: the Linux calls Swift's Glibc module does not expose, or exposes only through
+// variadic functions or _GNU_SOURCE macros Swift cannot use. Every wrapper returns the raw result
+// and leaves errno set; SwiftletSystem turns that into a thrown error naming the call.
 #pragma once
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+// Namespace and mount flags (macros behind _GNU_SOURCE in libc).
+extern const unsigned long SWL_CLONE_NEWNS, SWL_CLONE_NEWPID, SWL_CLONE_NEWNET, SWL_CLONE_NEWIPC,
+    SWL_CLONE_NEWUTS, SWL_CLONE_NEWCGROUP;
+extern const unsigned long SWL_MS_RDONLY, SWL_MS_NOSUID, SWL_MS_NODEV, SWL_MS_NOEXEC, SWL_MS_REMOUNT,
+    SWL_MS_BIND, SWL_MS_REC, SWL_MS_PRIVATE, SWL_MS_SLAVE, SWL_MS_STRICTATIME;
+extern const int SWL_MNT_DETACH;
+/// posix_spawn flag: the child starts a new session, so it outlives the spawner's process group.
+extern const short SWL_POSIX_SPAWN_SETSID;
+
+int swl_unshare(unsigned long flags);
+int swl_setns(int fd, int nstype);
+int swl_sethostname(const char *name, size_t len);
+
+/// fork(2) with namespace flags: the child starts in fresh namespaces (mount, pid, …).
+/// Only safe in a single-threaded process (swiftlet-pause), exactly like fork().
+pid_t swl_clone_fork(unsigned long flags);
+
+/// pivot_root(2) has no libc wrapper.
+int swl_pivot_root(const char *new_root, const char *put_old);
+int swl_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data);
+int swl_umount2(const char *target, int flags);
+
+/// prctl(2) is variadic.
+int swl_set_child_subreaper(void);
+int swl_set_pdeathsig(int sig);
+int swl_set_name(const char *name);
+
+int swl_signalfd(const sigset_t *mask);
+/// pidfd_open(2) / pidfd_send_signal(2) have no glibc 2.36 wrappers usable from Swift.
+int swl_pidfd_open(pid_t pid);
+int swl_pidfd_send_signal(int pidfd, int sig);
+
+/// makedev is a macro.
+int swl_mknod(const char *path, mode_t mode, unsigned int major_, unsigned int minor_);
+int swl_inotify_init(void);
+
+/// ioctl(2) is variadic.
+int swl_set_controlling_tty(int fd);
+int swl_set_winsize(int fd, unsigned short rows, unsigned short cols);
+/// Brings `lo` up in the calling process's network namespace (SIOCSIFFLAGS).
+int swl_loopback_up(void);
+
+/// errno and the wait-status macros are not importable as Swift functions.
+int swl_errno(void);
+int swl_wifexited(int status);
+int swl_wexitstatus(int status);
+int swl_wifsignaled(int status);
+int swl_wtermsig(int status);
+
+/// pipe2(2) is behind _GNU_SOURCE.
+int swl_pipe_cloexec(int fds[2]);
+/// Reads one signalfd_siginfo (a _GNU_SOURCE type); returns the signal number or -1.
+int swl_signalfd_read(int fd);
+/// accept4(2) is behind _GNU_SOURCE.
+int swl_accept_cloexec(int fd);

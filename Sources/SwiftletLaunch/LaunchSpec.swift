@@ -1,0 +1,90 @@
+/// Everything swiftlet-init needs to turn a freshly cloned process into the container:
+/// written by the agent to `<pod run dir>/containers/<name>.launch`, read by swiftlet-pause
+/// (log path, pid namespace) and by swiftlet-init (the rest).
+public struct LaunchSpec: Hashable, Sendable {
+    /// The overlay mount prepared by the agent; becomes `/` by pivot_root.
+    public var rootfs: String
+    public var arguments: [String]
+    public var environment: [String]
+    public var workingDirectory: String
+    /// `cgroup.procs` files the process joins (writing "0") before anything else.
+    public var cgroupProcs: [String]
+    /// The CRI log file swiftlet-pause appends the container's stdout/stderr to.
+    public var logPath: String
+    /// True: a fresh pid namespace with the command as PID 1. False: the pod's shared one
+    /// (`shareProcessNamespace: true`).
+    public var privatePIDNamespace: Bool
+    public var binds: [Bind]
+
+    public struct Bind: Hashable, Sendable {
+        public var source: String
+        /// Inside the container, absolute.
+        public var destination: String
+        public var readOnly: Bool
+
+        public init(source: String, destination: String, readOnly: Bool) {
+            self.source = source
+            self.destination = destination
+            self.readOnly = readOnly
+        }
+    }
+
+    public init(
+        rootfs: String, arguments: [String], environment: [String], workingDirectory: String,
+        cgroupProcs: [String], logPath: String, privatePIDNamespace: Bool, binds: [Bind]
+    ) {
+        self.rootfs = rootfs
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.cgroupProcs = cgroupProcs
+        self.logPath = logPath
+        self.privatePIDNamespace = privatePIDNamespace
+        self.binds = binds
+    }
+
+    public func encoded() -> String {
+        var file = KeyValueFile()
+        file.append("rootfs", rootfs)
+        for a in arguments { file.append("arg", a) }
+        for e in environment { file.append("env", e) }
+        file.append("cwd", workingDirectory)
+        for c in cgroupProcs { file.append("cgroup", c) }
+        file.append("log", logPath)
+        file.append("pidns", privatePIDNamespace ? "private" : "pod")
+        for b in binds {
+            file.append("bind", (b.readOnly ? "ro" : "rw") + "\t" + b.source + "\t" + b.destination)
+        }
+        return file.encoded()
+    }
+
+    public enum DecodeError: Error, CustomStringConvertible, Sendable {
+        case missing(String)
+        case invalid(String, String)
+
+        public var description: String {
+            switch self {
+            case .missing(let key): return "launch spec: missing \(key)"
+            case .invalid(let key, let value): return "launch spec: invalid \(key) \"\(value)\""
+            }
+        }
+    }
+
+    public init(decoding text: String) throws {
+        let file = try KeyValueFile(parsing: text)
+        guard let rootfs = file.first("rootfs") else { throw DecodeError.missing("rootfs") }
+        guard let log = file.first("log") else { throw DecodeError.missing("log") }
+        let args = file.all("arg")
+        guard !args.isEmpty else { throw DecodeError.missing("arg") }
+        var binds: [Bind] = []
+        for raw in file.all("bind") {
+            let parts = raw.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "ro" || parts[0] == "rw" else { throw DecodeError.invalid("bind", raw) }
+            binds.append(Bind(source: String(parts[1]), destination: String(parts[2]), readOnly: parts[0] == "ro"))
+        }
+        self.init(
+            rootfs: rootfs, arguments: args, environment: file.all("env"),
+            workingDirectory: file.first("cwd") ?? "/", cgroupProcs: file.all("cgroup"), logPath: log,
+            privatePIDNamespace: file.first("pidns") != "pod", binds: binds)
+    }
+}

@@ -1,0 +1,8 @@
+import SwiftletLaunch
+
+struct PauseOptions {
+    var runDirectory: PodRunDirectory
+    var hostname: String
+    var initPath: String
+    var sharePID: Bool
+}

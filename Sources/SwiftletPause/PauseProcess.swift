@@ -1,0 +1,250 @@
+import CSwiftletShim
+import Glibc
+import SwiftletLaunch
+import SwiftletSystem
+
+/// The pause process's state and its event loop.
+struct PauseProcess {
+    struct Child {
+        var name: String
+        var attempt: Int
+        var pid: pid_t
+    }
+
+    let options: PauseOptions
+    let signals: SignalDescriptor
+    let listenFD: Int32
+    /// PID 1 of the shared pid namespace (`shareProcessNamespace: true`), reaping its orphans.
+    var namespaceInit: pid_t?
+    var children: [pid_t: Child] = [:]
+    var streams: [LogStream] = []
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    var shuttingDown = false
+
+    init(options: PauseOptions) throws {
+        self.options = options
+        _ = swl_set_name("swiftlet-pause")
+        var flags = SWL_CLONE_NEWNET | SWL_CLONE_NEWIPC | SWL_CLONE_NEWUTS
+        if options.sharePID { flags |= SWL_CLONE_NEWPID }
+        try syscallRetrying("unshare", "net/ipc/uts") { swl_unshare(flags) }
+        let name = options.hostname
+        try syscallRetrying("sethostname", name) { swl_sethostname(name, name.utf8.count) }
+        try syscallRetrying("bring up", "lo") { swl_loopback_up() }
+        // Orphans of container processes (daemonised children) are reparented to us and reaped here.
+        try syscallRetrying("prctl", "PR_SET_CHILD_SUBREAPER") { swl_set_child_subreaper() }
+        if options.sharePID { namespaceInit = try PauseProcess.startNamespaceInit() }
+        signal(SIGPIPE, SIG_IGN)
+        signals = try SignalDescriptor(signals: [SIGCHLD, SIGTERM, SIGINT, SIGHUP])
+        let dir = options.runDirectory
+        try FileIO.makeDirectories(dir.statusDir)
+        listenFD = try UnixSocket.listen(path: dir.controlSocket, mode: 0o600)
+        var record = KeyValueFile()
+        record.append("pid", String(getpid()))
+        record.append("startTime", String(ProcessIdentity.startTime(of: getpid()) ?? 0))
+        if let nsInit = namespaceInit { record.append("namespaceInit", String(nsInit)) }
+        try FileIO.writeAtomically(dir.pauseRecord, record.encoded())
+    }
+
+    /// The first child after unshare(CLONE_NEWPID) becomes PID 1 of the pod's shared pid
+    /// namespace: it only reaps, like the Kubernetes pause image does.
+    static func startNamespaceInit() throws -> pid_t {
+        let pid = try syscallRetrying("fork", "pid namespace init") { fork() }
+        if pid == 0 {
+            _ = swl_set_name("pause")
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGCHLD)
+            sigaddset(&set, SIGTERM)
+            sigprocmask(SIG_BLOCK, &set, nil)
+            while true {
+                var sig: Int32 = 0
+                sigwait(&set, &sig)
+                if sig == SIGTERM { _exit(0) }
+                while waitpid(-1, nil, WNOHANG) > 0 {}
+            }
+        }
+        return pid
+    }
+
+    /// Tells the agent (our stdout is its pipe) that the sandbox is ready, then lets go of the pipe.
+    func announceReady() {
+        FileIO.report("ok \(getpid())", fd: 1)
+        let null = open("/dev/null", O_RDWR)
+        if null >= 0 {
+            dup2(null, 0)
+            dup2(null, 1)
+            if null > 2 { close(null) }
+        }
+    }
+
+    mutating func run() -> Never {
+        while true {
+            var fds = [pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)]
+            fds.append(pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0))
+            for s in streams { fds.append(pollfd(fd: s.fd, events: Int16(POLLIN), revents: 0)) }
+            let n = poll(&fds, nfds_t(fds.count), -1)
+            if n < 0 { continue }
+            if fds[0].revents != 0 { handleSignals() }
+            if fds[1].revents != 0 { acceptRequest() }
+            var closed: [Int32] = []
+            for pfd in fds.dropFirst(2) where pfd.revents != 0 {
+                if let i = streams.firstIndex(where: { $0.fd == pfd.fd }), !streams[i].pump(buffer: &buffer) {
+                    closed.append(pfd.fd)
+                }
+            }
+            closeStreams(closed)
+        }
+    }
+
+    mutating func closeStreams(_ fds: [Int32]) {
+        for fd in fds {
+            if let i = streams.firstIndex(where: { $0.fd == fd }) {
+                streams[i].close()
+                streams.remove(at: i)
+            }
+        }
+    }
+
+    mutating func handleSignals() {
+        for sig in signals.drain() {
+            switch sig {
+            case SIGCHLD: reap()
+            default: shutdown()
+            }
+        }
+    }
+
+    /// Collects every exited child and records the containers' exits.
+    mutating func reap() {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid <= 0 { return }
+            if pid == namespaceInit { namespaceInit = nil; continue }
+            guard let child = children.removeValue(forKey: pid) else { continue }
+            // Copy what the process wrote before it died, so the log is complete when the exit is visible.
+            var closed: [Int32] = []
+            for i in streams.indices where streams[i].container == child.name {
+                if !streams[i].pump(buffer: &buffer) { closed.append(streams[i].fd) }
+            }
+            closeStreams(closed)
+            let exit = ExitStatus(waitStatus: status)
+            let record = RunRecord.Exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: .now())
+            let path = RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt)
+            do { try FileIO.writeAtomically(path, record.encoded()) } catch {
+                FileIO.report("swiftlet-pause: cannot record exit of \(child.name): \(error)")
+            }
+        }
+    }
+
+    mutating func acceptRequest() {
+        let fd = swl_accept_cloexec(listenFD)
+        if fd < 0 { return }
+        defer { close(fd) }
+        UnixSocket.setTimeout(fd, milliseconds: 2000)
+        guard let line = try? UnixSocket.readLine(fd, subject: "control"), let request = PauseRequest(line: line) else {
+            try? FileIO.writeAll(fd, "error bad request\n", subject: "control")
+            return
+        }
+        let reply: String
+        do {
+            reply = try handle(request)
+        } catch {
+            reply = "error \(error)"
+        }
+        try? FileIO.writeAll(fd, reply + "\n", subject: "control")
+        if request == .shutdown { shutdown() }
+    }
+
+    mutating func handle(_ request: PauseRequest) throws -> String {
+        switch request {
+        case .ping:
+            return "ok \(getpid())"
+        case .shutdown:
+            return "ok"
+        case .signal(let name, let sig):
+            guard let child = children.values.first(where: { $0.name == name }) else { return "error not running" }
+            try syscallRetrying("kill", name) { kill(child.pid, sig) }
+            return "ok"
+        case .start(let name, let attempt):
+            if children.values.contains(where: { $0.name == name }) { return "error \(name) is already running" }
+            let pid = try start(name: name, attempt: attempt)
+            return "ok \(pid)"
+        }
+    }
+
+    /// Forks the container process into fresh mount (and pid) namespaces and execs swiftlet-init in it.
+    mutating func start(name: String, attempt: Int) throws -> pid_t {
+        let dir = options.runDirectory
+        let launchPath = dir.launchFile(name)
+        guard let text = try FileIO.readString(launchPath) else {
+            throw SystemError("open", launchPath, errno: ENOENT)
+        }
+        let spec = try LaunchSpec(decoding: text)
+        let out = try Spawn.pipe()
+        let err = try Spawn.pipe()
+        let logOut = try syscallRetrying("open", spec.logPath) {
+            open(spec.logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        }
+        let logErr = try syscallRetrying("open", spec.logPath) {
+            open(spec.logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        }
+        // Prepared before fork: the child must not allocate (it only dup2s and execs).
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            [strdup(options.initPath), strdup(launchPath), strdup(dir.statusDir), strdup(name), strdup(String(attempt)), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+        defer { argv.forEach { free($0) } }
+        let flags = SWL_CLONE_NEWNS | (spec.privatePIDNamespace && !options.sharePID ? SWL_CLONE_NEWPID : 0)
+        let pid = swl_clone_fork(flags)
+        if pid < 0 {
+            let e = swl_errno()
+            [out.read, out.write, err.read, err.write, logOut, logErr].forEach { close($0) }
+            throw SystemError("clone", name, errno: e)
+        }
+        if pid == 0 {
+            var none = sigset_t()
+            sigemptyset(&none)
+            sigprocmask(SIG_SETMASK, &none, nil)
+            signal(SIGPIPE, SIG_DFL)
+            setsid()
+            let null = open("/dev/null", O_RDONLY)
+            dup2(null, 0)
+            dup2(out.write, 1)
+            dup2(err.write, 2)
+            execve(options.initPath, argv, envp)
+            _exit(127)
+        }
+        close(out.write)
+        close(err.write)
+        _ = fcntl(out.read, F_SETFL, O_NONBLOCK)
+        _ = fcntl(err.read, F_SETFL, O_NONBLOCK)
+        streams.append(LogStream(fd: out.read, logFD: logOut, stream: "stdout", container: name))
+        streams.append(LogStream(fd: err.read, logFD: logErr, stream: "stderr", container: name))
+        children[pid] = Child(name: name, attempt: attempt, pid: pid)
+        let record = RunRecord.Started(pid: pid, startedAt: .now())
+        try FileIO.writeAtomically(RunRecord.startFile(dir.statusDir, name, attempt), record.encoded())
+        return pid
+    }
+
+    /// Kills every container, waits for them (recording their exits), and exits.
+    mutating func shutdown() -> Never {
+        for child in children.values { kill(child.pid, SIGKILL) }
+        if let nsInit = namespaceInit { kill(nsInit, SIGKILL) }
+        while !children.isEmpty {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 && swl_errno() != EINTR { break }
+            if pid > 0 && children[pid] != nil {
+                // Put the status back for reap() to record, by handling it inline.
+                let child = children.removeValue(forKey: pid)!
+                let exit = ExitStatus(waitStatus: status)
+                let record = RunRecord.Exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: .now())
+                try? FileIO.writeAtomically(
+                    RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt), record.encoded())
+            }
+        }
+        closeStreams(streams.map(\.fd))
+        unlink(options.runDirectory.controlSocket)
+        exit(0)
+    }
+}
