@@ -11,15 +11,16 @@ public enum PodDecoder {
     /// Upper bound on decode retries: one per reported type error.
     static let maxAttempts = 64
 
-    public static func decode(_ tree: JSONValue) -> Result<Pod, FieldErrorList> {
+    /// Decodes as much as possible: the pod is nil only when decoding could not get past an error
+    /// (for example a required field missing at a non-lenient place).
+    public static func decodeLeniently(_ tree: JSONValue) -> (pod: Pod?, errors: [FieldError]) {
         var tree = tree
         var errs = checkEnumFields(&tree)
         var reported = Set<String>()
         for _ in 0..<maxAttempts {
             do {
                 let data = try JSONEncoder().encode(tree)
-                let pod = try JSONDecoder().decode(Pod.self, from: data)
-                return errs.isEmpty ? .success(pod) : .failure(FieldErrorList(errs))
+                return (try JSONDecoder().decode(Pod.self, from: data), errs)
             } catch let error as DecodingError {
                 let (fieldError, path) = fieldError(for: error, in: tree)
                 guard reported.insert(fieldError.field).inserted else { break }
@@ -31,7 +32,29 @@ public enum PodDecoder {
                 break
             }
         }
-        return .failure(FieldErrorList(errs))
+        return (nil, errs)
+    }
+
+    /// The pod exactly as written, or every decoding error.
+    public static func decode(_ tree: JSONValue) -> Result<Pod, FieldErrorList> {
+        let (pod, errs) = decodeLeniently(tree)
+        guard let pod, errs.isEmpty else { return .failure(FieldErrorList(errs)) }
+        return .success(pod)
+    }
+
+    /// What the API server does on create: decode, default, validate. Returns the defaulted pod,
+    /// or decoding and validation errors together (a field already reported as badly typed is
+    /// not reported again as missing).
+    public static func decodeDefaultedAndValidated(_ tree: JSONValue) -> Result<Pod, FieldErrorList> {
+        var (pod, errs) = decodeLeniently(tree)
+        if let decoded = pod {
+            let defaulted = decoded.withDefaults()
+            let seen = Set(errs.map(\.field))
+            errs += defaulted.validate().filter { !seen.contains($0.field) }
+            pod = defaulted
+        }
+        guard let pod, errs.isEmpty else { return .failure(FieldErrorList(errs)) }
+        return .success(pod)
     }
 
     /// Validates and removes enum-typed string fields whose value the Swift enum cannot hold.
