@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The Unix-socket HTTP/1.1 + JSON API (`/run/swiftlet/swiftlet.sock`), Kubernetes paths and shapes.
+///
+/// Each connection is served by its own task; a client that is slow, sends garbage or vanishes
+/// mid-stream only ends its own connection.
+public final class APIServer: Sendable {
+    /// The API server's own request body limit (3 MiB): larger bodies get 413.
+    public static let maxRequestBodyBytes = 3 * 1024 * 1024
+
+    public let socketPath: String
+    private let router: APIRouter
+    private let state = Mutex<RunState>(RunState())
+
+    private struct RunState {
+        var serverChannel: (any Channel)?
+        var acceptLoop: Task<Void, Never>?
+    }
+
+    public init(socketPath: String, backend: any PodAPIBackend, version: String) {
+        self.socketPath = socketPath
+        self.router = APIRouter(backend: backend, version: version)
+    }
+
+    /// Binds the socket and starts accepting; returns once the socket is ready for clients.
+    public func start() async throws {
+        let directory = (socketPath as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        }
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        // Group-writable so an operator group can use the CLI without root; others get nothing.
+        guard chmod(socketPath, 0o660) == 0 else {
+            let code = errno
+            try? await server.channel.close()
+            throw APIServerError.socketSetup(path: socketPath, stage: "chmod 0660", errno: code)
+        }
+        let router = self.router
+        let loop = Task<Void, Never> {
+            _ = try? await server.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await HTTPConnection(channel: connection, router: router).serve() }
+                        }
+                    } catch {
+                        // The listening socket closed (shutdown); open connections are cancelled with the group.
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+        state.withLock {
+            $0.serverChannel = server.channel
+            $0.acceptLoop = loop
+        }
+    }
+
+    /// Stops accepting, ends every open connection (watches and log follows included) and removes the socket file.
+    public func shutdown() async throws {
+        let (channel, loop) = state.withLock { s in
+            defer { s = RunState() }
+            return (s.serverChannel, s.acceptLoop)
+        }
+        loop?.cancel()
+        try? await channel?.close()
+        await loop?.value
+        if unlink(socketPath) != 0 && errno != ENOENT {
+            throw APIServerError.socketSetup(path: socketPath, stage: "unlink", errno: errno)
+        }
+    }
+}
+
+public enum APIServerError: Error, CustomStringConvertible, Sendable {
+    case socketSetup(path: String, stage: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .socketSetup(let path, let stage, let code):
+            return "api socket \(path): \(stage): \(String(cString: strerror(code)))"
+        }
+    }
+}

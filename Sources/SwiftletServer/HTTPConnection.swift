@@ -1,0 +1,122 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: reads requests, answers them in order, streams watches and log follows.
+struct HTTPConnection: Sendable {
+    let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    let router: APIRouter
+
+    private struct Incoming: Sendable {
+        var head: HTTPRequestHead
+        var body: Data
+        var tooLarge: Bool
+    }
+
+    func serve() async {
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let (requests, requestSink) = AsyncStream.makeStream(of: Incoming.self)
+                // Finishes when the client closes its side; a running stream watches it to stop early.
+                let (closed, closedSink) = AsyncStream.makeStream(of: Void.self)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer {
+                            requestSink.finish()
+                            closedSink.finish()
+                        }
+                        try await Self.readRequests(inbound, into: requestSink)
+                    }
+                    loop: for await incoming in requests {
+                        if incoming.tooLarge {
+                            try await write(
+                                .error(.requestEntityTooLarge(limit: APIServer.maxRequestBodyBytes)), to: outbound,
+                                keepAlive: false)
+                            break loop
+                        }
+                        let request = APIRequest(method: incoming.head.method.rawValue, uri: incoming.head.uri, body: incoming.body)
+                        let response = await router.handle(request)
+                        switch response {
+                        case .full:
+                            try await write(response, to: outbound, keepAlive: incoming.head.isKeepAlive)
+                            if !incoming.head.isKeepAlive { break loop }
+                        case .stream(let contentType, let produce):
+                            try await stream(contentType: contentType, produce: produce, to: outbound, until: closed)
+                            break loop
+                        }
+                    }
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            // A broken or misbehaving client ends only its own connection.
+        }
+    }
+
+    private static func readRequests(
+        _ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, into sink: AsyncStream<Incoming>.Continuation
+    ) async throws {
+        var head: HTTPRequestHead?
+        var body = Data()
+        for try await part in inbound {
+            switch part {
+            case .head(let h):
+                head = h
+                body = Data()
+                let declared = h.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+                if declared > APIServer.maxRequestBodyBytes {
+                    // Answer before reading a body we will not accept.
+                    sink.yield(Incoming(head: h, body: Data(), tooLarge: true))
+                    return
+                }
+            case .body(let chunk):
+                guard let h = head else { continue }
+                if body.count + chunk.readableBytes > APIServer.maxRequestBodyBytes {
+                    sink.yield(Incoming(head: h, body: Data(), tooLarge: true))
+                    return
+                }
+                body.append(contentsOf: chunk.readableBytesView)
+            case .end:
+                if let h = head { sink.yield(Incoming(head: h, body: body, tooLarge: false)) }
+                head = nil
+                body = Data()
+            }
+        }
+    }
+
+    private func write(
+        _ response: APIResponse, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, keepAlive: Bool
+    ) async throws {
+        guard case .full(let code, let contentType, let body) = response else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.count))
+        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: headers)
+        try await outbound.write(.head(head))
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+        try await outbound.write(.end(nil))
+    }
+
+    /// Writes a chunked response until the producer finishes, fails, or the client disconnects.
+    private func stream(
+        contentType: String,
+        produce: @escaping @Sendable (_ write: @escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, until closed: AsyncStream<Void>
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        headers.add(name: "Connection", value: "close")
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+        try await withThrowingTaskGroup(of: Void.self) { race in
+            race.addTask {
+                try await produce { bytes in try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
+            }
+            race.addTask { for await _ in closed {} }
+            _ = try await race.next()
+            race.cancelAll()
+        }
+        try await outbound.write(.end(nil))
+    }
+}

@@ -1,0 +1,49 @@
+import SwiftletKube
+
+/// What the API server needs from the node agent. The server owns HTTP, routing, selectors,
+/// watch framing and log reading; the backend owns pods, so the server can be tested with a fake.
+public protocol PodAPIBackend: Sendable {
+    /// Every pod, or those of one namespace.
+    func listPods(namespace: String?) async -> [Pod]
+    func getPod(namespace: String, name: String) async -> Pod?
+    /// Admits an API-managed pod; throws `APIError` (`alreadyExists`, `invalid`, …).
+    func createPod(_ pod: Pod) async throws -> Pod
+    /// `PUT`: replaces the spec of an existing pod; throws `APIError`.
+    func replacePod(_ pod: Pod) async throws -> Pod
+    /// Starts graceful deletion and returns the pod as it is now (with `deletionTimestamp`).
+    func deletePod(namespace: String, name: String, gracePeriodSeconds: Int64?) async throws -> Pod
+    /// A stream that first yields `ADDED` for every existing pod, then every change.
+    /// The server stops iterating (the task is cancelled) when the client goes away.
+    func watchPods() async -> AsyncStream<WatchEvent>
+    /// Where a container's CRI log is; throws `APIError` (e.g. the "must specify a container" 400).
+    func containerLog(namespace: String, pod: String, container: String?, previous: Bool) async throws
+        -> ContainerLogSource
+    func listEvents(namespace: String?) async -> [Event]
+    func manifestFiles() async -> [ManifestFileStatus]
+}
+
+/// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.
+public struct WatchEvent: Codable, Sendable {
+    public var type: String
+    public var object: Pod
+
+    public init(type: String, object: Pod) {
+        self.type = type
+        self.object = object
+    }
+
+    public static let added = "ADDED"
+    public static let modified = "MODIFIED"
+    public static let deleted = "DELETED"
+}
+
+/// A container's current log file and whether more may still be written to it (for `follow`).
+public struct ContainerLogSource: Sendable {
+    public var path: String
+    public var isRunning: @Sendable () async -> Bool
+
+    public init(path: String, isRunning: @escaping @Sendable () async -> Bool) {
+        self.path = path
+        self.isRunning = isRunning
+    }
+}
