@@ -1,0 +1,21 @@
+/// The part of an OCI image config that decides how a container starts, in the OCI field meanings:
+/// `entrypoint` + `cmd` form the default command (Kubernetes `command` replaces entrypoint, `args` replaces cmd),
+/// `env` holds `KEY=value` strings, `user` is `uid[:gid]` or a name resolved inside the rootfs.
+public struct ImageConfig: Codable, Sendable, Hashable {
+    public var entrypoint: [String]?
+    public var cmd: [String]?
+    public var env: [String]?
+    public var workingDir: String?
+    public var user: String?
+
+    public init(
+        entrypoint: [String]? = nil, cmd: [String]? = nil, env: [String]? = nil,
+        workingDir: String? = nil, user: String? = nil
+    ) {
+        self.entrypoint = entrypoint
+        self.cmd = cmd
+        self.env = env
+        self.workingDir = workingDir
+        self.user = user
+    }
+}

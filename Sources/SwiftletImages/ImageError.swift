@@ -1,0 +1,38 @@
+import Foundation
+
+/// Errors of the image layer; each names the reference or path it is about.
+public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Kubernetes reports this as the container's waiting reason `InvalidImageName`.
+    case invalidReference(String, reason: String)
+    case notFound(String)
+    case sourceNotFound(String)
+    /// Neither a directory nor a .tar/.tar.gz/.tgz file.
+    case unsupportedSource(String)
+    /// An archive member that would land outside the rootfs (absolute, or with a ".." component).
+    case unsafeArchiveMember(archive: String, member: String)
+    case commandFailed(command: String, status: Int32, stderr: String)
+    case fileSystem(path: String, operation: String, errno: Int32)
+    case corruptIndex(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalidReference(let reference, let reason):
+            return "invalid image reference \"\(reference)\": \(reason)"
+        case .notFound(let reference):
+            return "image \"\(reference)\" not found"
+        case .sourceNotFound(let path):
+            return "\(path): no such file or directory"
+        case .unsupportedSource(let path):
+            return "\(path): not a directory or a .tar, .tar.gz or .tgz file"
+        case .unsafeArchiveMember(let archive, let member):
+            return "\(archive): member \"\(member)\" would be extracted outside the root filesystem"
+        case .commandFailed(let command, let status, let stderr):
+            let detail = stderr.isEmpty ? "" : ": " + stderr
+            return "\(command) exited with status \(status)\(detail)"
+        case .fileSystem(let path, let operation, let code):
+            return "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .corruptIndex(let path, let detail):
+            return "\(path): \(detail)"
+        }
+    }
+}
