@@ -1,0 +1,34 @@
+import Foundation
+import SwiftletKube
+
+/// `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`).
+public enum EventPrinter {
+    public static func table(_ events: [Event], now: Date, withNamespace: Bool = false) -> String {
+        var header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        if withNamespace { header.insert("NAMESPACE", at: 0) }
+        var text = header.joined(separator: "\t") + "\n"
+        for event in events.sorted(by: { $0.lastTimestamp < $1.lastTimestamp }) {
+            let object = (event.involvedObject.kind ?? "").lowercased() + "/" + (event.involvedObject.name ?? "")
+            var cells = [
+                HumanDuration.since(event.lastTimestamp, now: now), event.type, event.reason, object,
+                event.message.trimmingCharacters(in: .whitespacesAndNewlines),
+            ]
+            if withNamespace { cells.insert(event.metadata.namespace ?? "default", at: 0) }
+            text += cells.joined(separator: "\t") + "\n"
+        }
+        return TabWriter.table.format(text)
+    }
+}
+
+/// `swiftlet get manifests`: what the static-pod source made of each file.
+public enum ManifestPrinter {
+    public static func table(_ files: [ManifestFileStatus], now: Date) -> String {
+        var text = "PATH\tSTATE\tPODS\tAGE\tERROR\n"
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let pods = file.pods.isEmpty ? "<none>" : file.pods.joined(separator: ",")
+            let age = file.lastModified.map { HumanDuration.since($0, now: now) } ?? "<unknown>"
+            text += [file.path, file.state, pods, age, file.error ?? ""].joined(separator: "\t") + "\n"
+        }
+        return TabWriter.table.format(text)
+    }
+}
