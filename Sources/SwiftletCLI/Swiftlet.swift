@@ -4,5 +4,9 @@ import ArgumentParser
 struct Swiftlet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet", abstract: "A single-node Kubernetes pod runtime.",
-        subcommands: [DaemonCommand.self, ImagesCommand.self])
+        subcommands: [
+            DaemonCommand.self, ImagesCommand.self,
+            GetCommand.self, DescribeCommand.self, LogsCommand.self, RunCommand.self,
+            CreateCommand.self, ApplyCommand.self, DeleteCommand.self, VersionCommand.self,
+        ])
 }

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import SwiftletClient
+import SwiftletKube
+
+/// `swiftlet get pods|events|manifests [NAME]`.
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Display pods, events or manifest files.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var ns: NamespaceOptions
+    @Argument(help: "pods (pod, po), events (ev) or manifests.") var resource: String
+    @Argument(help: "A pod name.") var name: String?
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "List across all namespaces.")
+    var allNamespaces = false
+    @Option(name: [.short, .customLong("output")], help: "json, yaml, wide or name.") var output: OutputFormat?
+    @Option(name: [.short, .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.") var selector: String?
+    @Option(name: .customLong("field-selector"), help: "Field selector, e.g. status.phase=Running.") var fieldSelector: String?
+    @Flag(name: [.short, .customLong("watch")], help: "After listing, watch for changes.") var watch = false
+    @Flag(name: .customLong("no-headers"), help: "Omit the table header.") var noHeaders = false
+
+    func run() async throws {
+        try reportingErrors {
+            switch resource.lowercased() {
+            case "pods", "pod", "po": try getPods()
+            case "events", "event", "ev": try getEvents()
+            case "manifests", "manifest": try getManifests()
+            default:
+                throw CLIUsageError("the server doesn't have a resource type \"\(resource)\"")
+            }
+        }
+    }
+
+    private var namespace: String? { allNamespaces ? nil : ns.namespace }
+
+    private func getPods() throws {
+        let api = client.client
+        if watch { return try watchPods(api) }
+        if let name {
+            let pod = try api.getPod(namespace: ns.namespace, name: name)
+            try printPods([pod], single: pod)
+            return
+        }
+        let list = try api.listPods(namespace: namespace, labelSelector: selector, fieldSelector: fieldSelector)
+        if list.items.isEmpty, output == nil || output == .wide {
+            printError(allNamespaces ? "No resources found" : "No resources found in \(ns.namespace) namespace.")
+            return
+        }
+        try printPods(list.items, single: nil, list: list)
+    }
+
+    private func printPods(_ pods: [Pod], single: Pod?, list: PodList? = nil) throws {
+        switch output {
+        case .json: writeOut(try single.map(ObjectOutput.json) ?? ObjectOutput.json(list ?? PodList(items: pods)))
+        case .yaml: writeOut(try single.map(ObjectOutput.yaml) ?? ObjectOutput.yaml(list ?? PodList(items: pods)))
+        case .name: writeOut(pods.map { "pod/\($0.name)\n" }.joined())
+        case .wide, nil:
+            writeOut(PodPrinter.table(
+                pods, now: Date(), wide: output == .wide, withNamespace: allNamespaces && single == nil,
+                headers: !noHeaders))
+        }
+    }
+
+    private func watchPods(_ api: SwiftletAPIClient) throws {
+        var fieldSelector = self.fieldSelector
+        if let name {
+            let byName = "metadata.name=\(name)"
+            fieldSelector = fieldSelector.map { $0 + "," + byName } ?? byName
+        }
+        var first = true
+        try api.watchPods(namespace: namespace, labelSelector: selector, fieldSelector: fieldSelector) { event in
+            do {
+                switch output {
+                case .json: writeOut(try ObjectOutput.json(event.object))
+                case .yaml: writeOut("---\n" + (try ObjectOutput.yaml(event.object)))
+                case .name: writeOut("pod/\(event.object.name)\n")
+                case .wide, nil:
+                    writeOut(PodPrinter.table(
+                        [event.object], now: Date(), wide: output == .wide, withNamespace: allNamespaces,
+                        headers: first && !noHeaders))
+                }
+            } catch {
+                printError("error: \(error)")
+                return false
+            }
+            first = false
+            return true
+        }
+    }
+
+    private func getEvents() throws {
+        let list = try client.client.listEvents(namespace: namespace, fieldSelector: fieldSelector)
+        switch output {
+        case .json: writeOut(try ObjectOutput.json(list))
+        case .yaml: writeOut(try ObjectOutput.yaml(list))
+        case .name: writeOut(list.items.map { "event/\($0.metadata.name ?? "")\n" }.joined())
+        case .wide, nil:
+            if list.items.isEmpty {
+                printError(allNamespaces ? "No resources found" : "No resources found in \(ns.namespace) namespace.")
+                return
+            }
+            writeOut(EventPrinter.table(list.items, now: Date(), withNamespace: allNamespaces))
+        }
+    }
+
+    private func getManifests() throws {
+        let list = try client.client.manifests()
+        switch output {
+        case .json: writeOut(try ObjectOutput.json(list))
+        case .yaml: writeOut(try ObjectOutput.yaml(list))
+        case .name: writeOut(list.items.map { "manifest/\($0.path)\n" }.joined())
+        case .wide, nil:
+            if list.items.isEmpty {
+                printError("No resources found")
+                return
+            }
+            writeOut(ManifestPrinter.table(list.items, now: Date()))
+        }
+    }
+}
+
+/// `swiftlet describe pod NAME`.
+struct DescribeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show details of a pod.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var ns: NamespaceOptions
+    @Argument(help: "pod") var resource: String
+    @Argument(help: "The pod name.") var name: String
+
+    func run() async throws {
+        try reportingErrors {
+            guard ["pod", "pods", "po"].contains(resource.lowercased()) else {
+                throw CLIUsageError("the server doesn't have a resource type \"\(resource)\"")
+            }
+            let api = client.client
+            let pod = try api.getPod(namespace: ns.namespace, name: name)
+            // Events are best effort, as in kubectl: a pod is still described without them.
+            let events = (try? api.listEvents(
+                namespace: ns.namespace, fieldSelector: "involvedObject.kind=Pod,involvedObject.name=\(name)"))?.items ?? []
+            writeOut(PodDescriber(now: Date()).describe(pod, events: events))
+        }
+    }
+}
