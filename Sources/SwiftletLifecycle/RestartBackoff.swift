@@ -29,6 +29,7 @@ public struct RestartBackoff: Hashable, Sendable {
     public var initial: TimeInterval
     public var maximum: TimeInterval
     private var entries: [String: Entry] = [:]
+    private static let dateRounding: TimeInterval = 1e-6
 
     private struct Entry: Hashable, Sendable {
         var delay: TimeInterval
@@ -69,7 +70,9 @@ public struct RestartBackoff: Hashable, Sendable {
     public func window(for key: String, since eventTime: Date, now: Date) -> BackOffWindow? {
         guard let entry = entries[key], !hasExpired(entry, eventTime: eventTime) else { return nil }
         let elapsed = now.timeIntervalSince(eventTime)
-        guard elapsed < entry.delay else { return nil }
+        // Dates are Doubles: a caller that sleeps exactly `remaining` must not land a rounding
+        // error short of the end and be told to wait another 0.0000001 s.
+        guard elapsed + Self.dateRounding < entry.delay else { return nil }
         return BackOffWindow(delay: entry.delay, remaining: entry.delay - elapsed)
     }
 
