@@ -92,10 +92,10 @@ final class CgroupV2DriverTests: XCTestCase {
     }
 
     func testWriteFailureNamesTheFile() throws {
-        // A directory where subtree_control should be makes the write fail like a kernel refusal would.
+        // A dangling symlink reads as absent but cannot be written, like a kernel refusing the write.
         try FileManager.default.removeItem(atPath: tree.path + "/cgroup.subtree_control")
-        try FileManager.default.createDirectory(
-            atPath: tree.path + "/cgroup.subtree_control", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.path + "/cgroup.subtree_control", withDestinationPath: tree.path + "/missing/dir")
         XCTAssertThrowsError(try CgroupV2Driver(root: tree.path).create("a")) { error in
             guard case .writeFailed(let path, let value, _)? = error as? CgroupError else { return XCTFail("\(error)") }
             XCTAssertEqual(path, tree.path + "/cgroup.subtree_control")
