@@ -109,3 +109,6 @@ int swl_signalfd_read(int fd) {
 }
 
 int swl_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }
+
+int swl_inotify_add_watch(int fd, const char *path, uint32_t mask) { return inotify_add_watch(fd, path, mask); }
+int swl_inotify_rm_watch(int fd, int wd) { return inotify_rm_watch(fd, wd); }

@@ -19,12 +19,25 @@ let options = PauseOptions(
     runDirectory: PodRunDirectory(path: arguments[1]), hostname: arguments[2], initPath: arguments[3],
     sharePID: arguments.dropFirst(4).contains("--share-pid"))
 
+// Detach from the agent: the agent reaps this first process at once, and the pause process
+// proper is reparented to init (or the host's subreaper), so it never becomes the agent's zombie
+// and keeps running across agent restarts.
+switch fork() {
+case -1:
+    FileIO.report("error fork: \(SystemError("fork"))", fd: 1)
+    exit(1)
+case 0:
+    break
+default:
+    exit(0)
+}
+
 do {
     var pause = try PauseProcess(options: options)
     pause.announceReady()
     pause.run()
 } catch {
     // The agent reads this line from our stdout pipe and shows it as the sandbox error.
-    FileIO.report("error \(error)")
+    FileIO.report("error \(error)", fd: 1)
     exit(1)
 }

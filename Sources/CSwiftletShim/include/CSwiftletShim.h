@@ -62,3 +62,7 @@ int swl_pipe_cloexec(int fds[2]);
 int swl_signalfd_read(int fd);
 /// accept4(2) is behind _GNU_SOURCE.
 int swl_accept_cloexec(int fd);
+#include <stdint.h>
+/// <sys/inotify.h> is not part of Swift's Glibc module.
+int swl_inotify_add_watch(int fd, const char *path, uint32_t mask);
+int swl_inotify_rm_watch(int fd, int wd);

@@ -1,0 +1,25 @@
+import Foundation
+import SwiftletRuntime
+
+/// Everything `swiftlet daemon` is told by flags or the config file.
+public struct AgentConfiguration: Sendable {
+    public var runtime: RuntimeConfiguration
+    /// Static pod manifests; nil disables the file source.
+    public var manifestDirectory: String?
+    public var socketPath: String
+    public var nodeName: String
+    /// Crash-loop back-off: the kubelet's 10 s doubling to 300 s; tests use fractions of a second.
+    public var backoffInitial: TimeInterval = 10
+    public var backoffMaximum: TimeInterval = 300
+    /// Full re-read of the manifest directory besides inotify (the kubelet's fileCheckFrequency).
+    public var manifestRescanInterval: TimeInterval = 20
+    /// Every pod is re-synced at least this often even without an event (the kubelet's PLEG relist).
+    public var housekeepingInterval: TimeInterval = 2
+
+    public init(runtime: RuntimeConfiguration, manifestDirectory: String?, socketPath: String, nodeName: String) {
+        self.runtime = runtime
+        self.manifestDirectory = manifestDirectory
+        self.socketPath = socketPath
+        self.nodeName = nodeName
+    }
+}

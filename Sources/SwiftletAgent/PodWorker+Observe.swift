@@ -1,0 +1,70 @@
+import Foundation
+import SwiftletKube
+import SwiftletLifecycle
+import SwiftletRuntime
+
+extension PodWorker {
+    /// Reads the run records into the planner's view of the pod.
+    func observe() async -> ObservedPod {
+        let runtime = self.runtime
+        let uid = self.uid
+        let (attempts, sandboxAlive) = await offload { () -> ([String: [ObservedAttempt]], Bool) in
+            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil)
+        }
+        var observed = ObservedPod(sandboxReady: sandboxAlive && !finished)
+        let now = Date()
+        for container in (pod.spec.initContainers ?? []) + pod.spec.containers {
+            let runs = attempts[container.name] ?? []
+            var entry = ObservedContainer(name: container.name)
+            entry.current = runs.last.map { Self.run($0, uid: uid, name: container.name, sandboxAlive: sandboxAlive, now: now) }
+            if runs.count > 1 {
+                entry.previous = Self.run(runs[runs.count - 2], uid: uid, name: container.name, sandboxAlive: sandboxAlive, now: now)
+            }
+            entry.lastStartFailure = startFailures[container.name]
+            observed.containers[container.name] = entry
+            observed.images[container.name] =
+                images[container.name] ?? ObservedImage(image: container.image ?? "", imageID: "")
+        }
+        return observed
+    }
+
+    static func run(_ attempt: ObservedAttempt, uid: String, name: String, sandboxAlive: Bool, now: Date) -> ContainerRun {
+        let id = PodRuntime.containerID(uid: uid, container: name, attempt: attempt.attempt)
+        let state: ContainerRun.State
+        if let exit = attempt.exit {
+            if let error = attempt.startError {
+                state = .exited(
+                    exitCode: exit.exitCode, signal: nil, finishedAt: exit.finishedAt, reason: "StartError", message: error)
+            } else {
+                state = .exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: exit.finishedAt, reason: nil, message: nil)
+            }
+        } else if sandboxAlive {
+            state = .running
+        } else {
+            // The sandbox is gone without recording this exit: the kubelet's synthesized status.
+            state = .exited(
+                exitCode: 137, signal: nil, finishedAt: now, reason: "ContainerStatusUnknown",
+                message: "The container could not be located when the pod was terminated")
+        }
+        return ContainerRun(attempt: attempt.attempt, startedAt: attempt.startedAt, state: state, containerID: id)
+    }
+
+    func backoffWindow(_ name: String, observed: ObservedPod, now: Date) -> BackOffWindow? {
+        guard let container = container(named: name), let finishedAt = observed.containers[name]?.current?.finishedAt
+        else { return nil }
+        return backoff.window(for: RestartBackoff.key(pod: pod, container: container), since: finishedAt, now: now)
+    }
+
+    func container(named name: String) -> Container? {
+        (pod.spec.initContainers ?? []).first { $0.name == name } ?? pod.spec.containers.first { $0.name == name }
+    }
+
+    func computeStatus(_ observed: ObservedPod, deleting: Bool) -> PodStatus {
+        let now = Date()
+        var status = PodStatusComputer.computePodStatus(
+            pod: pod, observed: observed, previous: self.status,
+            backoff: { [self] name in backoffWindow(name, observed: observed, now: now) }, deleting: deleting, now: now)
+        status.hostIP = status.hostIP ?? nil
+        return status
+    }
+}

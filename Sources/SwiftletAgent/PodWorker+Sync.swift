@@ -1,0 +1,163 @@
+import Foundation
+import SwiftletImages
+import SwiftletKube
+import SwiftletLifecycle
+import SwiftletRuntime
+
+extension PodWorker {
+    /// One sync: the kubelet's SyncPod (or SyncTerminatingPod once deletion started).
+    func sync() async {
+        if gone { return }
+        if let grace = deletionGrace {
+            await terminate(grace: grace)
+            return
+        }
+        var observed = await observe()
+        if finished {
+            await publishCurrent()
+            return
+        }
+        let now = Date()
+        let actions = PodActionPlanner.computePodActions(
+            pod: pod, observed: observed, backoff: { [self] name in backoffWindow(name, observed: observed, now: now) })
+
+        if actions.killPod && !actions.createSandbox {
+            await finish()
+            return
+        }
+        if actions.killPod && runtime.podFileExists(uid: uid) {
+            // The sandbox died under the pod: clean up what is left before starting a new one.
+            let runtime = self.runtime, uid = self.uid
+            _ = try? await offload { try runtime.stopSandbox(uid: uid) }
+        }
+        if actions.createSandbox {
+            guard await createSandbox() else {
+                status = computeStatus(await observe(), deleting: false)
+                await publishCurrent()
+                return
+            }
+        }
+        for kill in actions.containersToKill {
+            await stopContainer(kill.name, grace: TimeInterval(pod.spec.terminationGracePeriodSeconds ?? 30), message: kill.message)
+        }
+        for name in actions.initContainersToStart + actions.containersToStart {
+            await start(name, observed: observed)
+        }
+        observed = await observe()
+        status = computeStatus(observed, deleting: false)
+        await publishCurrent()
+        var wake = actions.waitUntil
+        for (name, failedAt) in startFailureTimes {
+            if let c = container(named: name) {
+                let key = RestartBackoff.key(pod: pod, container: c)
+                if let w = startBackoff.window(for: key, since: failedAt, now: Date()) {
+                    wake = min(wake ?? w.remaining, w.remaining)
+                }
+            }
+        }
+        if let wake { scheduleWake(after: wake + 0.001) }
+    }
+
+    /// Creates the sandbox, with back-off between failures.
+    func createSandbox() async -> Bool {
+        if let until = sandboxBackoffUntil, until > Date() {
+            scheduleWake(after: until.timeIntervalSinceNow)
+            return false
+        }
+        let runtime = self.runtime, pod = self.pod
+        do {
+            _ = try await offload { try runtime.createSandbox(pod: pod) }
+            sandboxFailures = 0
+            sandboxBackoffUntil = nil
+            return true
+        } catch {
+            sandboxFailures += 1
+            let delay = min(backoff.initial * pow(2, Double(sandboxFailures - 1)), backoff.maximum)
+            sandboxBackoffUntil = Date().addingTimeInterval(delay)
+            scheduleWake(after: delay)
+            logger.error("sandbox of \(pod.key) failed: \(error)")
+            await events.record(pod, type: "Warning", reason: "FailedCreatePodSandBox", message: "\(error)")
+            return false
+        }
+    }
+
+    /// Starts the next attempt of a container, honouring crash-loop and start-failure back-off.
+    func start(_ name: String, observed: ObservedPod) async {
+        guard let container = container(named: name) else { return }
+        let now = Date()
+        let key = RestartBackoff.key(pod: pod, container: container)
+        if let failedAt = startFailureTimes[name], startBackoff.window(for: key, since: failedAt, now: now) != nil {
+            if startFailures[name]?.reason == "ErrImagePull" {
+                startFailures[name] = StartFailure(
+                    reason: "ImagePullBackOff", message: "Back-off pulling image \"\(container.image ?? "")\"")
+            }
+            return
+        }
+        let current = observed.containers[name]?.current
+        let attempt = current.map { $0.attempt + 1 } ?? 0
+        if let finishedAt = current?.finishedAt {
+            backoff.next(key, eventTime: finishedAt, now: now)
+        }
+        let field = "spec.\(pod.spec.containers.contains { $0.name == name } ? "containers" : "initContainers"){\(name)}"
+        let runtime = self.runtime, pod = self.pod
+        do {
+            let image = try await offload { try runtime.resolveImage(container) }
+            images[name] = ObservedImage(image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""), imageID: image.id)
+            await events.record(
+                pod, reason: "Pulled",
+                message: "Container image \"\(container.image ?? "")\" already present on machine", fieldPath: field)
+            _ = try await offload { try runtime.startContainer(pod: pod, container: container, attempt: attempt, image: image) }
+            startFailures[name] = nil
+            startFailureTimes[name] = nil
+            startBackoff.reset(key)
+            await events.record(pod, reason: "Created", message: "Created container: \(name)", fieldPath: field)
+            await events.record(pod, reason: "Started", message: "Started container \(name)", fieldPath: field)
+        } catch let error as RuntimeError {
+            if let failedAt = startFailureTimes[name] { startBackoff.next(key, eventTime: failedAt, now: now) }
+            startFailureTimes[name] = now
+            startFailures[name] = StartFailure(reason: error.reason, message: error.message)
+            logger.warning("\(pod.key): container \(name): \(error.reason): \(error.message)")
+            await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.message)", fieldPath: field)
+            if error.reason == "ErrImagePull" || error.reason == "ErrImageNeverPull" {
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.reason)", fieldPath: field)
+            }
+        } catch {
+            startFailureTimes[name] = now
+            startFailures[name] = StartFailure(reason: "CreateContainerError", message: "\(error)")
+        }
+    }
+
+    /// The pod reached Succeeded or Failed: stop what still runs (sidecars), stop the sandbox,
+    /// keep the final status (also on disk, for an agent restart).
+    func finish() async {
+        await stopAllContainers(grace: TimeInterval(pod.spec.terminationGracePeriodSeconds ?? 30))
+        let runtime = self.runtime, uid = self.uid
+        do { try await offload { try runtime.stopSandbox(uid: uid) } } catch {
+            logger.error("\(pod.key): \(error)")
+        }
+        finished = true
+        status = computeStatus(await observe(), deleting: true)
+        if let status, let data = try? KubeJSON.encode(status) {
+            let path = runtime.runDirectory(uid: uid).path + "/final-status.json"
+            _ = await offload { FileManager.default.createFile(atPath: path, contents: data) }
+        }
+        await publishCurrent()
+    }
+
+    /// Graceful deletion: stop every container within the grace period, remove the sandbox,
+    /// the run records and the logs, and tell the agent the pod is gone.
+    func terminate(grace: TimeInterval) async {
+        await stopAllContainers(grace: grace)
+        let runtime = self.runtime, pod = self.pod
+        status = computeStatus(await observe(), deleting: true)
+        await publishCurrent()
+        do { try await offload { try runtime.removePod(pod, removeLogs: true) } } catch {
+            logger.error("\(pod.key): cleanup failed: \(error)")
+            await events.record(pod, type: "Warning", reason: "FailedKillPod", message: "\(error)")
+            scheduleWake(after: 1)
+            return
+        }
+        markGone()
+        await removed(currentPod)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import SwiftletImages
+import SwiftletKube
+import SwiftletLifecycle
+import SwiftletRuntime
+import SwiftletSystem
+
+/// One pod's life, driven by syncs (the kubelet's pod worker): each sync observes the runtime,
+/// asks the pure planner what to do, does it, and publishes the status the pure status function
+/// computes. Syncs never overlap; a request during a sync runs one more afterwards.
+actor PodWorker {
+    nonisolated let uid: String
+    let runtime: PodRuntime
+    let events: EventRecorder
+    let logger: Logger
+    /// Called with the pod and its new status after every sync.
+    let publish: @Sendable (Pod) async -> Void
+    /// Called once the pod is gone (deleted and cleaned up).
+    let removed: @Sendable (Pod) async -> Void
+
+    private(set) var pod: Pod
+    var status: PodStatus?
+    var backoff: RestartBackoff
+    /// Back-off between failed attempts to create a container (image missing, bad config): the kubelet's image back-off.
+    var startBackoff: RestartBackoff
+    var startFailures: [String: StartFailure] = [:]
+    var startFailureTimes: [String: Date] = [:]
+    var images: [String: ObservedImage] = [:]
+    var sandboxBackoffUntil: Date?
+    var sandboxFailures = 0
+    /// Set when the pod must go: graceful deletion with this many seconds.
+    var deletionGrace: TimeInterval?
+    /// The pod finished (Succeeded/Failed) and its sandbox was stopped.
+    var finished = false
+    var gone = false
+    private var syncing = false
+    private var syncAgain = false
+    private var wakeTask: Task<Void, Never>?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(
+        pod: Pod, runtime: PodRuntime, events: EventRecorder, backoffInitial: TimeInterval, backoffMaximum: TimeInterval,
+        adoptedStatus: PodStatus?, logger: Logger,
+        publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void
+    ) {
+        self.uid = pod.uid
+        self.pod = pod
+        self.runtime = runtime
+        self.events = events
+        self.logger = logger
+        self.publish = publish
+        self.removed = removed
+        self.backoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
+        self.startBackoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
+        self.status = adoptedStatus
+        if let phase = adoptedStatus?.phase, phase.isTerminal { finished = true }
+    }
+
+    /// Asks for a sync; returns at once.
+    func requestSync() {
+        if syncing {
+            syncAgain = true
+            return
+        }
+        syncing = true
+        Task { await self.syncLoop() }
+    }
+
+    private func syncLoop() async {
+        repeat {
+            syncAgain = false
+            await sync()
+        } while syncAgain && !gone
+        syncing = false
+    }
+
+    /// Metadata-only update (labels, annotations) from the API.
+    func updateMetadata(_ metadata: ObjectMeta) async {
+        pod.metadata.labels = metadata.labels
+        pod.metadata.annotations = metadata.annotations
+        await publishCurrent()
+    }
+
+    /// Starts graceful deletion; `grace` nil means the pod's terminationGracePeriodSeconds.
+    func delete(gracePeriod: Int64?) -> Pod {
+        let specGrace = pod.spec.terminationGracePeriodSeconds ?? 30
+        let requested = TimeInterval(gracePeriod ?? specGrace)
+        // The grace period can only shrink once deletion started (pod_workers' calculateEffectiveGracePeriod).
+        deletionGrace = min(deletionGrace ?? requested, requested)
+        if pod.metadata.deletionTimestamp == nil {
+            pod.metadata.deletionTimestamp = KubeTime.now()
+            pod.metadata.deletionGracePeriodSeconds = Int64(deletionGrace ?? requested)
+        }
+        requestSync()
+        var current = pod
+        current.status = status
+        return current
+    }
+
+    /// Suspends until the pod is gone.
+    func waitUntilGone() async {
+        if gone { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    var currentPod: Pod {
+        var p = pod
+        p.status = status
+        return p
+    }
+
+    func publishCurrent() async {
+        await publish(currentPod)
+    }
+
+    /// Wakes the worker after `seconds` (back-off expiry); a later request replaces an earlier one only if sooner.
+    func scheduleWake(after seconds: TimeInterval) {
+        wakeTask?.cancel()
+        wakeTask = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(max(seconds, 0.001) * 1e9))
+            guard !Task.isCancelled else { return }
+            await self?.requestSync()
+        }
+    }
+
+    func markGone() {
+        gone = true
+        wakeTask?.cancel()
+        for w in waiters { w.resume() }
+        waiters.removeAll()
+    }
+}

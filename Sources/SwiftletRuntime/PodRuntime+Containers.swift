@@ -1,0 +1,113 @@
+import Foundation
+import SwiftletImages
+import SwiftletKube
+import SwiftletLaunch
+import SwiftletSystem
+
+extension PodRuntime {
+    /// Resolves the image of a container as the kubelet's image manager would, without pulling:
+    /// registry pulls arrive with the OCI store.
+    public func resolveImage(_ container: Container) throws -> ImageRecord {
+        let reference = container.image ?? ""
+        let normalized: String
+        do { normalized = try normalizeImageReference(reference) } catch {
+            throw RuntimeError("InvalidImageName", "Failed to apply default image tag \"\(reference)\": \(error)")
+        }
+        let record: ImageRecord?
+        do { record = try images.resolve(reference) } catch {
+            throw RuntimeError("ImageInspectError", "Failed to inspect image \"\(reference)\": \(error)")
+        }
+        if let record { return record }
+        if container.imagePullPolicy == .never {
+            throw RuntimeError(
+                "ErrImageNeverPull",
+                "Container image \"\(reference)\" is not present with pull policy of Never")
+        }
+        throw RuntimeError(
+            "ErrImagePull",
+            "failed to pull and unpack image \"\(normalized)\": registry pulls are not available yet; "
+                + "import the image with `swiftlet images import`")
+    }
+
+    /// Prepares attempt `attempt` of a container (fresh writable layer over the image, cgroup,
+    /// log directory, launch spec) and asks the pod's pause process to start it.
+    /// Returns the container's pid in the host pid namespace.
+    public func startContainer(pod: Pod, container: Container, attempt: Int, image: ImageRecord) throws -> Int32 {
+        let uid = pod.uid
+        let dir = runDirectory(uid: uid)
+        let hostname = Self.hostname(of: pod)
+        let environment = ContainerCommand.environment(container: container, image: image.config, hostname: hostname)
+        let argv = ContainerCommand.argv(container: container, image: image.config, environment: environment)
+        guard !argv.isEmpty, !argv[0].isEmpty else {
+            throw RuntimeError("CreateContainerError", "failed to generate container spec: no command specified")
+        }
+        let rootfs: String
+        let logPath = logPath(pod: pod, container: container.name, attempt: attempt)
+        do {
+            try removeContainerLayers(uid: uid, container: container.name)
+            rootfs = try prepareRootfs(uid: uid, container: container.name, attempt: attempt, image: image)
+            let cgroup = containerCgroup(uid: uid, container: container.name)
+            try cgroups.create(cgroup)
+            try FileIO.makeDirectories((logPath as NSString).deletingLastPathComponent)
+            let spec = LaunchSpec(
+                rootfs: rootfs, arguments: argv, environment: environment,
+                workingDirectory: container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.workingDir ?? "/",
+                cgroupProcs: cgroups.procsFiles(cgroup), logPath: logPath,
+                privatePIDNamespace: pod.spec.shareProcessNamespace != true,
+                binds: [
+                    .init(source: dir.hostsFile, destination: "/etc/hosts", readOnly: false),
+                    .init(source: dir.hostnameFile, destination: "/etc/hostname", readOnly: false),
+                    .init(source: dir.shmDir, destination: "/dev/shm", readOnly: false),
+                ])
+            try FileIO.writeAtomically(dir.launchFile(container.name), spec.encoded(), mode: 0o600)
+        } catch let error as RuntimeError {
+            throw error
+        } catch {
+            throw RuntimeError("CreateContainerError", "failed to create container \(container.name): \(error)")
+        }
+        let reply: String
+        do {
+            reply = try UnixSocket.exchange(
+                path: dir.controlSocket, request: PauseRequest.start(container: container.name, attempt: attempt).line)
+        } catch {
+            throw RuntimeError("RunContainerError", "failed to start container \(container.name): sandbox unreachable: \(error)")
+        }
+        guard reply.hasPrefix("ok "), let pid = Int32(reply.dropFirst(3)) else {
+            throw RuntimeError("RunContainerError", "failed to start container \(container.name): \(reply.dropFirst(6))")
+        }
+        return pid
+    }
+
+    /// Sends a signal to a running container through its pause process. False when it is not running.
+    @discardableResult
+    public func signalContainer(uid: String, container: String, signal: Int32) -> Bool {
+        let reply = try? UnixSocket.exchange(
+            path: runDirectory(uid: uid).controlSocket,
+            request: PauseRequest.signal(container: container, signal: signal).line, timeoutMilliseconds: 5000)
+        return reply == "ok"
+    }
+
+    /// Overlay mount: the image read-only below, a per-attempt upper directory on top, so every
+    /// attempt starts from the pristine image as on Kubernetes and containers never see each other's writes.
+    func prepareRootfs(uid: String, container: String, attempt: Int, image: ImageRecord) throws -> String {
+        let layer = "\(stateDirectory(uid: uid))/containers/\(container)/\(attempt)"
+        let target = "\(runDirectory(uid: uid).path)/rootfs/\(container).\(attempt)"
+        try FileIO.makeDirectories(layer + "/upper", mode: 0o755)
+        try FileIO.makeDirectories(layer + "/work", mode: 0o700)
+        try FileIO.makeDirectories(target, mode: 0o755)
+        try Mount.overlay(lower: [image.rootfs], upper: layer + "/upper", work: layer + "/work", target: target)
+        return target
+    }
+
+    /// Unmounts and deletes the writable layers of earlier attempts (the kubelet keeps only the newest
+    /// dead container; we keep its records and logs, not its filesystem).
+    func removeContainerLayers(uid: String, container: String) throws {
+        let rootfsDir = runDirectory(uid: uid).path + "/rootfs"
+        for name in FileIO.list(rootfsDir) where name.hasPrefix(container + ".") {
+            let point = rootfsDir + "/" + name
+            for mount in Mount.mountPoints(under: point) { try Mount.unmount(mount) }
+            try FileIO.removeTree(point)
+        }
+        try FileIO.removeTree("\(stateDirectory(uid: uid))/containers/\(container)")
+    }
+}

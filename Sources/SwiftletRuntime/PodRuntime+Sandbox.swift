@@ -1,0 +1,162 @@
+import Foundation
+import SwiftletKube
+import SwiftletLaunch
+import SwiftletSystem
+
+/// The running pause process of a pod.
+public struct SandboxHandle: Sendable, Hashable {
+    public var identity: ProcessIdentity
+    public var runDirectory: PodRunDirectory
+}
+
+extension PodRuntime {
+    /// Creates the pod's run directory, /etc/hosts, /dev/shm and cgroup, then starts swiftlet-pause
+    /// and waits for it to report its namespaces ready.
+    public func createSandbox(pod: Pod) throws -> SandboxHandle {
+        let uid = pod.uid
+        let dir = runDirectory(uid: uid)
+        do {
+            try FileIO.makeDirectories(dir.statusDir, mode: 0o700)
+            try FileIO.makeDirectories(dir.containersDir, mode: 0o700)
+            try FileIO.makeDirectories(dir.path + "/rootfs", mode: 0o700)
+            try FileIO.writeAtomically(dir.podFile, String(decoding: try KubeJSON.encode(pod), as: UTF8.self), mode: 0o600)
+            let hostname = Self.hostname(of: pod)
+            try FileIO.writeAtomically(dir.hostnameFile, hostname + "\n")
+            try FileIO.writeAtomically(dir.hostsFile, Self.hostsFile(hostname: hostname))
+            try FileIO.makeDirectories(dir.shmDir)
+            if !Mount.mountPoints(under: dir.shmDir).contains(dir.shmDir) {
+                // One /dev/shm per pod, shared by its containers like their IPC namespace (64 MiB as containerd).
+                try Mount.tmpfs(target: dir.shmDir, options: "mode=1777,size=65536k", noexec: true)
+            }
+            try cgroups.create(podCgroup(uid: uid) + "/sandbox")
+        } catch {
+            throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
+        }
+
+        let pipe = try Spawn.pipe()
+        var arguments = [configuration.pausePath, dir.path, Self.hostname(of: pod), configuration.initPath]
+        if pod.spec.shareProcessNamespace == true { arguments.append("--share-pid") }
+        let stderrFD = open(dir.path + "/pause.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        defer { if stderrFD >= 0 { close(stderrFD) } }
+        let launcher: pid_t
+        do {
+            launcher = try Spawn.spawn(
+                path: configuration.pausePath, arguments: arguments, environment: [],
+                stdout: .fd(pipe.write), stderr: stderrFD >= 0 ? .fd(stderrFD) : .null)
+        } catch {
+            close(pipe.read)
+            close(pipe.write)
+            throw RuntimeError("CreatePodSandboxError", "failed to start \(configuration.pausePath): \(error)")
+        }
+        close(pipe.write)
+        defer { close(pipe.read) }
+        _ = try? Spawn.wait(launcher)  // the launcher forks the real pause process and exits at once
+        let reply = (try? UnixSocket.readLine(pipe.read, subject: "swiftlet-pause")) ?? ""
+        guard reply.hasPrefix("ok "), let pid = Int32(reply.dropFirst(3)), let identity = ProcessIdentity.of(pid: pid) else {
+            let detail = reply.hasPrefix("error ") ? String(reply.dropFirst(6)) : "swiftlet-pause exited without a word"
+            throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(detail)")
+        }
+        do {
+            for procs in cgroups.procsFiles(podCgroup(uid: uid) + "/sandbox") {
+                try FileIO.write(procs, String(pid))
+            }
+        } catch {
+            _ = try? UnixSocket.exchange(path: dir.controlSocket, request: PauseRequest.shutdown.line)
+            throw RuntimeError("CreatePodSandboxError", "failed to place sandbox in its cgroup: \(error)")
+        }
+        return SandboxHandle(identity: identity, runDirectory: dir)
+    }
+
+    /// The pause process of a pod, when it is still the same live process that was recorded.
+    public func liveSandbox(uid: String) -> SandboxHandle? {
+        let dir = runDirectory(uid: uid)
+        guard let text = try? FileIO.readString(dir.pauseRecord), let record = try? KeyValueFile(parsing: text),
+            let pid = record.first("pid").flatMap({ Int32($0) }),
+            let start = record.first("startTime").flatMap({ UInt64($0) })
+        else { return nil }
+        let identity = ProcessIdentity(pid: pid, startTime: start)
+        return identity.isAlive ? SandboxHandle(identity: identity, runDirectory: dir) : nil
+    }
+
+    /// Pods that have a run directory: what a restarted agent re-adopts (or cleans up).
+    public func sandboxPods() -> [Pod] {
+        FileIO.list(configuration.podsRunDirectory).compactMap { uid in
+            guard let data = FileManager.default.contents(atPath: runDirectory(uid: uid).podFile) else { return nil }
+            return try? KubeJSON.decode(Pod.self, from: data)
+        }
+    }
+
+    public func podFileExists(uid: String) -> Bool {
+        FileIO.exists(runDirectory(uid: uid).podFile)
+    }
+
+    /// Stops the pause process (which SIGKILLs what is left of the containers and records their
+    /// exits), then removes root filesystems, /dev/shm, cgroups and writable layers. The run
+    /// directory's records stay until `removePod` so the final status can still be computed.
+    public func stopSandbox(uid: String) throws {
+        let dir = runDirectory(uid: uid)
+        if let sandbox = liveSandbox(uid: uid) {
+            _ = try? UnixSocket.exchange(path: dir.controlSocket, request: PauseRequest.shutdown.line, timeoutMilliseconds: 5000)
+            let deadline = Date().addingTimeInterval(10)
+            while sandbox.identity.isAlive && Date() < deadline { usleep(2000) }
+            if sandbox.identity.isAlive {
+                kill(sandbox.identity.pid, SIGKILL)
+                while sandbox.identity.isAlive { usleep(2000) }
+            }
+        }
+        let cgroup = podCgroup(uid: uid)
+        if cgroups.exists(cgroup) {
+            cgroups.killAll(cgroup)
+            var attempts = 0
+            while !cgroups.processes(cgroup).isEmpty && attempts < 500 {
+                usleep(2000)
+                attempts += 1
+            }
+        }
+        var failures: [String] = []
+        for point in Mount.mountPoints(under: dir.path) {
+            do { try Mount.unmount(point) } catch { failures.append("\(error)") }
+        }
+        do { try cgroups.remove(cgroup) } catch { failures.append("\(error)") }
+        do { try FileIO.removeTree(dir.path + "/rootfs") } catch { failures.append("\(error)") }
+        do { try FileIO.removeTree(stateDirectory(uid: uid)) } catch { failures.append("\(error)") }
+        if !failures.isEmpty {
+            throw RuntimeError("KillPodSandboxError", "failed to clean up pod sandbox: " + failures.joined(separator: "; "))
+        }
+    }
+
+    /// Forgets the pod entirely: run records and, when asked, its logs (the kubelet removes them with the pod).
+    public func removePod(_ pod: Pod, removeLogs: Bool) throws {
+        try stopSandbox(uid: pod.uid)
+        try FileIO.removeTree(runDirectory(uid: pod.uid).path)
+        if removeLogs { try FileIO.removeTree(logDirectory(pod: pod)) }
+    }
+
+    static func hostname(of pod: Pod) -> String {
+        if let h = pod.spec.hostname, !h.isEmpty { return h }
+        // Kubernetes truncates the pod name to 63 characters for the hostname.
+        return String(pod.name.prefix(63)).trimmingSuffix("-.")
+    }
+
+    static func hostsFile(hostname: String) -> String {
+        """
+        # Kubernetes-managed hosts file (swiftlet).
+        127.0.0.1\tlocalhost
+        ::1\tlocalhost ip6-localhost ip6-loopback
+        fe00::0\tip6-localnet
+        fe00::0\tip6-mcastprefix
+        fe00::1\tip6-allnodes
+        fe00::2\tip6-allrouters
+        127.0.0.1\t\(hostname)
+
+        """
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ characters: String) -> String {
+        var s = Substring(self)
+        while let last = s.last, characters.contains(last) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,28 @@
+/// Where a runtime keeps its files and cgroups. Several daemons with different values run side by side.
+public struct RuntimeConfiguration: Sendable, Hashable {
+    /// Persistent state: images, container writable layers, API-created pods (`/var/lib/swiftlet`).
+    public var stateDirectory: String
+    /// Live state, gone after reboot like the pods themselves (`/run/swiftlet`).
+    public var runDirectory: String
+    /// CRI container logs (`/var/log/pods`).
+    public var logDirectory: String
+    /// cgroup path below each hierarchy root that holds this daemon's pods (`swiftlet`).
+    public var cgroupParent: String
+    public var pausePath: String
+    public var initPath: String
+
+    public init(
+        stateDirectory: String, runDirectory: String, logDirectory: String, cgroupParent: String,
+        pausePath: String, initPath: String
+    ) {
+        self.stateDirectory = stateDirectory
+        self.runDirectory = runDirectory
+        self.logDirectory = logDirectory
+        self.cgroupParent = cgroupParent
+        self.pausePath = pausePath
+        self.initPath = initPath
+    }
+
+    public var podsRunDirectory: String { runDirectory + "/pods" }
+    public var podsStateDirectory: String { stateDirectory + "/pods" }
+}

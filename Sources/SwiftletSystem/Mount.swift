@@ -1,0 +1,56 @@
+import CSwiftletShim
+import Glibc
+
+/// Mount operations the agent performs in the host mount namespace (container roots, pod /dev/shm).
+public enum Mount {
+    public static func overlay(lower: [String], upper: String, work: String, target: String) throws {
+        let options = "lowerdir=\(lower.joined(separator: ":")),upperdir=\(upper),workdir=\(work)"
+        try syscallRetrying("mount overlay", target) { swl_mount("overlay", target, "overlay", 0, options) }
+    }
+
+    public static func tmpfs(target: String, options: String, noexec: Bool = false) throws {
+        let flags = SWL_MS_NOSUID | SWL_MS_NODEV | (noexec ? SWL_MS_NOEXEC : 0)
+        try syscallRetrying("mount tmpfs", target) { swl_mount("tmpfs", target, "tmpfs", flags, options) }
+    }
+
+    /// Lazy unmount: the mount disappears from the tree now even if something still holds it.
+    /// Not mounted (EINVAL) and missing (ENOENT) are fine.
+    public static func unmount(_ target: String) throws {
+        if swl_umount2(target, SWL_MNT_DETACH) != 0 {
+            let err = swl_errno()
+            if err == EINVAL || err == ENOENT { return }
+            throw SystemError("umount", target, errno: err)
+        }
+    }
+
+    /// Mount points at or below `prefix`, deepest first (the order to unmount them), from /proc/self/mountinfo.
+    public static func mountPoints(under prefix: String) -> [String] {
+        guard let text = try? FileIO.readString("/proc/self/mountinfo") else { return [] }
+        var points: [String] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { continue }
+            let point = unescapeOctal(String(fields[4]))
+            if point == prefix || point.hasPrefix(prefix + "/") { points.append(point) }
+        }
+        return points.sorted { $0.count > $1.count }
+    }
+
+    /// mountinfo escapes space, tab, newline and backslash as `\ooo`.
+    static func unescapeOctal(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        var out: [UInt8] = []
+        let b = Array(s.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == 92, i + 3 < b.count, let v = UInt8(String(decoding: b[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                out.append(v)
+                i += 4
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
