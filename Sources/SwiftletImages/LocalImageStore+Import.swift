@@ -94,7 +94,9 @@ enum RootfsSource {
         case .tarball(let archive, let gzip):
             let compression = gzip ? ["-z"] : []
             // GNU tar already strips "/" and skips ".." members, but silently; a rootfs that tries either is
-            // refused outright. Ownership is kept (no --no-same-owner): we run as root and images need it.
+            // refused outright. A symlink pointing outside followed by a member written through it is caught
+            // by GNU tar itself (it creates such symlinks only after all other members), failing the import.
+            // Ownership is kept (no --no-same-owner): we run as root and images need it.
             let members = try CommandRunner.run("/usr/bin/tar", ["-t"] + compression + ["-f", archive], scratch: scratch)
             for member in members.split(separator: "\n", omittingEmptySubsequences: true) {
                 if member.hasPrefix("/") || member.split(separator: "/").contains("..") {

@@ -136,6 +136,28 @@ final class LocalImageStoreTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path + "/state/images/tmp"), [])
     }
 
+    func testSymlinkThenWriteThroughItDoesNotEscape() throws {
+        // "a -> <outside>" followed by "a/passwd": GNU tar defers such symlinks, so the write fails instead
+        // of landing outside the rootfs; the import must fail and leave nothing behind.
+        let outside = work.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: work.path + "/evil", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: work.path + "/evil/a", withDestinationPath: outside)
+        let archive = work.path + "/evil.tar"
+        try run("/usr/bin/tar", ["-C", work.path + "/evil", "-cf", archive, "a"])
+        try FileManager.default.removeItem(atPath: work.path + "/evil/a")
+        try work.write("evil/a/passwd", "pwned\n")
+        try run("/usr/bin/tar", ["-C", work.path + "/evil", "-rf", archive, "a/passwd"])
+
+        XCTAssertThrowsError(try store.importRootfs(from: archive, reference: "evil", config: config)) { error in
+            guard case .commandFailed(let command, _, _)? = error as? ImageError else { return XCTFail("\(error)") }
+            XCTAssertTrue(command.contains(archive))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [])
+        XCTAssertEqual(try store.list(), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path + "/state/images/tmp"), [])
+    }
+
     func testBadSources() throws {
         try work.write("notes.txt", "hi")
         let cases: [(String, ImageError)] = [
