@@ -34,6 +34,8 @@ public enum NameValidation {
         "must be between \(lo) and \(hi), inclusive"
     }
 
+    /// Go's `RegexError`, including its quirk: examples are joined as `'a',  or 'b'` (two spaces),
+    /// which is what API servers print and scripts may match.
     public static func regexError(_ msg: String, _ fmt: String, _ examples: String...) -> String {
         if examples.isEmpty { return msg + " (regex used for validation is '" + fmt + "')" }
         var out = msg + " (e.g. "

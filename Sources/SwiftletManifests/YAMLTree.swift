@@ -68,7 +68,7 @@ enum YAMLTree {
                 guard case .scalar(let keyScalar) = key else {
                     throw DocumentError(document: 0, message: "mapping keys must be scalars (line \(lineOf(key)))")
                 }
-                if keyScalar.string == "<<", key.tag.rawValue != Tag.Name.str.rawValue {
+                if keyScalar.string == "<<", keyScalar.style == .plain {
                     try merge(value, into: &merged)
                     continue
                 }
