@@ -59,9 +59,21 @@ public struct UnixHTTPClient: Sendable {
             head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
         }
         head += "\r\n"
-        try connection.send(Array(head.utf8) + (body ?? []))
+        var sendError: ClientError?
+        do {
+            try connection.send(Array(head.utf8) + (body ?? []))
+        } catch {
+            // The server may answer early and close (413 for an oversized body): its answer beats our send error.
+            guard case .io(_, _, let code) = error, code == EPIPE || code == ECONNRESET else { throw error }
+            sendError = error
+        }
 
-        let statusLine = try connection.readLine()
+        let statusLine: String
+        do {
+            statusLine = try connection.readLine()
+        } catch {
+            throw sendError ?? error
+        }
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
             throw .malformedResponse(path: socketPath, reason: "bad status line \"\(statusLine)\"")

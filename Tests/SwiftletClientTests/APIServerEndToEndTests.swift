@@ -1,0 +1,278 @@
+import Foundation
+@testable import SwiftletClient
+import SwiftletKube
+import SwiftletServer
+import XCTest
+
+/// Starts the real server on a temporary socket over a fake backend and drives it with the real client.
+final class APIServerEndToEndTests: XCTestCase {
+    private var directory = ""
+    private var socketPath = ""
+    private var backend = FakePodBackend()
+    private var server: APIServer?
+
+    override func setUp() async throws {
+        directory = NSTemporaryDirectory() + "swiftlet-api-\(UUID().uuidString.prefix(8))"
+        socketPath = directory + "/run/api.sock"
+        backend = FakePodBackend()
+        let server = APIServer(socketPath: socketPath, backend: backend, version: "v0.1.0")
+        try await server.start()
+        self.server = server
+    }
+
+    override func tearDown() async throws {
+        try await server?.shutdown()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath), "socket file left behind")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private var api: SwiftletAPIClient { SwiftletAPIClient(socketPath: socketPath) }
+
+
+
+    private func statusError(_ body: @escaping @Sendable () throws -> Void) async -> Status? {
+        do {
+            try await blocking(body)
+            return nil
+        } catch let error as APIStatusError {
+            return error.status
+        } catch {
+            XCTFail("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    func testSocketIsCreatedGroupWritable() throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: socketPath)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o660)
+        let parent = try FileManager.default.attributesOfItem(atPath: directory + "/run")
+        XCTAssertEqual((parent[.posixPermissions] as? NSNumber)?.intValue, 0o755)
+    }
+
+    func testCreateListGetDeleteAndErrors() async throws {
+        let api = self.api
+        let web = makeTestPod("web", labels: ["app": "web"])
+        let created = try await blocking { try api.createPod(web) }
+        XCTAssertEqual(created.name, "web")
+        _ = try await blocking { try api.createPod(makeTestPod("db", labels: ["app": "db"])) }
+
+        let all = try await blocking { try api.listPods(namespace: nil) }
+        XCTAssertEqual(all.items.map(\.name), ["db", "web"])
+        XCTAssertEqual(all.kind, "PodList")
+        let selected = try await blocking { try api.listPods(namespace: "default", labelSelector: "app in (web)") }
+        XCTAssertEqual(selected.items.map(\.name), ["web"])
+        let byField = try await blocking { try api.listPods(namespace: nil, fieldSelector: "metadata.name!=web") }
+        XCTAssertEqual(byField.items.map(\.name), ["db"])
+
+        let got = try await blocking { try api.getPod(namespace: "default", name: "web") }
+        XCTAssertEqual(got.metadata.uid, created.metadata.uid)
+
+        let exists = await statusError { _ = try api.createPod(web) }
+        XCTAssertEqual(exists?.code, 409)
+        XCTAssertEqual(exists?.reason, "AlreadyExists")
+        XCTAssertEqual(exists?.message, "pods \"web\" already exists")
+
+        _ = try await blocking { try api.deletePod(namespace: "default", name: "web", gracePeriodSeconds: 0) }
+        let missing = await statusError { _ = try api.getPod(namespace: "default", name: "web") }
+        XCTAssertEqual(missing?.code, 404)
+        XCTAssertEqual(
+            APIStatusError(status: try XCTUnwrap(missing)).description, "Error from server (NotFound): pods \"web\" not found")
+
+        let badField = await statusError { _ = try api.listPods(namespace: nil, fieldSelector: "spec.foo=bar") }
+        XCTAssertEqual(badField?.code, 400)
+        XCTAssertEqual(badField?.message, "field label not supported: spec.foo")
+    }
+
+    func testMalformedRequestsAreAnsweredWithoutHurtingTheServer() async throws {
+        let http = UnixHTTPClient(socketPath: socketPath)
+        let api = self.api
+        let badJSON = try await blocking {
+            try http.request("POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": ".utf8))
+        }
+        XCTAssertEqual(badJSON.status, 400)
+        XCTAssertTrue(badJSON.bodyText.contains("\"reason\":\"BadRequest\""), badJSON.bodyText)
+
+        let wrongNamespace = try await blocking {
+            try http.request(
+                "POST", "/api/v1/namespaces/default/pods",
+                body: Array(#"{"metadata":{"name":"x","namespace":"other"},"spec":{"containers":[]}}"#.utf8))
+        }
+        XCTAssertEqual(wrongNamespace.status, 400)
+        XCTAssertTrue(wrongNamespace.bodyText.contains("does not match the namespace"), wrongNamespace.bodyText)
+
+        let huge = try await blocking {
+            try http.request("POST", "/api/v1/namespaces/default/pods", body: [UInt8](repeating: 0x20, count: 3 * 1024 * 1024 + 1))
+        }
+        XCTAssertEqual(huge.status, 413)
+
+        let notAllowed = try await blocking { try http.request("PATCH", "/api/v1/namespaces/default/pods") }
+        XCTAssertEqual(notAllowed.status, 405)
+        let unknown = try await blocking { try http.request("GET", "/api/v2/whatever") }
+        XCTAssertEqual(unknown.status, 404)
+
+        // Not HTTP at all: the connection gets a 400 and is closed; the server carries on.
+        let path = socketPath
+        let garbage = try await blocking { () -> String in
+            let connection = try SocketConnection(path: path)
+            defer { connection.close() }
+            try connection.send(Array("\u{1}\u{2} NOT HTTP\r\n\r\n".utf8))
+            return (try? connection.readLine()) ?? ""
+        }
+        XCTAssertTrue(garbage.hasPrefix("HTTP/1.1 400"), garbage)
+
+        let health = try await blocking { try http.request("GET", "/healthz") }
+        XCTAssertEqual(health.status, 200)
+        XCTAssertEqual(health.bodyText, "ok")
+        let version = try await blocking { try api.version() }
+        XCTAssertEqual(version.gitVersion, "v0.1.0")
+        let manifests = try await blocking { try api.manifests() }
+        XCTAssertEqual(manifests.items.first?.state, "Loaded")
+    }
+
+    func testWatchStreamsFilteredEvents() async throws {
+        let api = self.api
+        let backend = self.backend
+        _ = try await blocking { try api.createPod(makeTestPod("web", labels: ["app": "web"])) }
+        _ = try await blocking { try api.createPod(makeTestPod("db", labels: ["app": "db"])) }
+        let watch = Task {
+            try await blocking { () -> [String] in
+                var seen: [String] = []
+                try api.watchPods(namespace: "default", labelSelector: "app=web") { event in
+                    seen.append("\(event.type) \(event.object.name) \(event.object.status?.phase?.rawValue ?? "")")
+                    return seen.count < 3
+                }
+                return seen
+            }
+        }
+        try await waitUntil { await backend.watcherCount == 1 }
+        let storedWeb = await backend.getPod(namespace: "default", name: "web")
+        var running = try XCTUnwrap(storedWeb)
+        running.status = PodStatus(phase: .running)
+        await backend.update(running)
+        let storedDB = await backend.getPod(namespace: "default", name: "db")
+        var db = try XCTUnwrap(storedDB)
+        db.status = PodStatus(phase: .running)
+        await backend.update(db)  // filtered out by the label selector
+        // Relabelling web so it no longer matches is reported as DELETED.
+        running.metadata.labels = ["app": "other"]
+        await backend.update(running)
+        let seen = try await watch.value
+        XCTAssertEqual(seen, ["ADDED web Pending", "MODIFIED web Running", "DELETED web Running"])
+        try await waitUntil { await backend.watcherCount == 0 }
+    }
+
+    func testClientDisconnectingMidWatchReleasesTheWatch() async throws {
+        let api = self.api
+        let backend = self.backend
+        _ = try await blocking { try api.createPod(makeTestPod("web")) }
+        let path = socketPath
+        // Read the first frame, then drop the connection without a word.
+        let firstLine = try await blocking { () -> String in
+            let connection = try SocketConnection(path: path)
+            defer { connection.close() }
+            try connection.send(Array("GET /api/v1/pods?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            var line = ""
+            while !line.contains("ADDED") { line = try connection.readLine() }
+            return line
+        }
+        XCTAssertTrue(firstLine.contains("\"name\":\"web\""), firstLine)
+        try await waitUntil { await backend.watcherCount == 0 }
+        // A half-read stream must not leave the server unable to answer.
+        let list = try await blocking { try api.listPods(namespace: nil) }
+        XCTAssertEqual(list.items.count, 1)
+    }
+
+    func testLogsTailTimestampsAndFollow() async throws {
+        let api = self.api
+        _ = try await blocking { try api.createPod(makeTestPod("web")) }
+        _ = try await blocking { try api.createPod(makeTestPod("two", containers: ["a", "b"])) }
+        let logPath = directory + "/0.log"
+        try Data("""
+            2026-01-01T00:00:00.000000001Z stdout F first
+            2026-01-01T00:00:01.000000001Z stderr P sec
+            2026-01-01T00:00:01.500000001Z stderr F ond
+            not a cri line
+            2026-01-01T00:00:02.000000001Z stdout F third
+
+            """.utf8).write(to: URL(fileURLWithPath: logPath))
+        await backend.setLogPath(logPath)
+
+        var options = SwiftletAPIClient.LogQuery()
+        let all = try await readLogs(api, "web", options)
+        XCTAssertEqual(all, "first\nsecond\nthird\n")
+        options.tailLines = 1
+        options.timestamps = true
+        let tail = try await readLogs(api, "web", options)
+        XCTAssertEqual(tail, "2026-01-01T00:00:02.000000001Z third\n")
+        options = SwiftletAPIClient.LogQuery()
+        options.limitBytes = 8
+        let limited = try await readLogs(api, "web", options)
+        XCTAssertEqual(limited, "first\nse")
+
+        let ambiguous = await statusError { _ = try api.streamLogs(namespace: "default", pod: "two", options: .init()) { _ in } }
+        XCTAssertEqual(ambiguous?.code, 400)
+        XCTAssertEqual(ambiguous?.message, "a container name must be specified for pod two, choose one of: [a b]")
+
+        // Follow: lines appended while streaming arrive; the stream ends once the container stops.
+        options = SwiftletAPIClient.LogQuery()
+        options.follow = true
+        options.tailLines = 0
+        let followed = Task { [options] in try await readLogs(api, "web", options) }
+        try await Task.sleep(for: .milliseconds(400))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: logPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("2026-01-01T00:00:03Z stdout P fourth-\n".utf8))
+        try await Task.sleep(for: .milliseconds(300))
+        try handle.write(contentsOf: Data("2026-01-01T00:00:03Z stdout F part\n".utf8))
+        try handle.close()
+        try await Task.sleep(for: .milliseconds(300))
+        await backend.setRunning(false)
+        let followedText = try await followed.value
+        XCTAssertEqual(followedText, "fourth-part\n")
+    }
+
+    func testConnectErrorNamesTheSocket() async {
+        let api = SwiftletAPIClient(socketPath: directory + "/missing.sock")
+        do {
+            _ = try await blocking { try api.listPods(namespace: nil) }
+            XCTFail("expected a connection error")
+        } catch {
+            XCTAssertEqual(
+                String(describing: error),
+                "cannot connect to swiftlet at \(directory)/missing.sock: No such file or directory (is the daemon running?)")
+        }
+    }
+
+    private func waitUntil(
+        timeout: Duration = .seconds(5), _ condition: @escaping @Sendable () async -> Bool,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        XCTFail("condition not met within \(timeout)", file: file, line: line)
+    }
+}
+
+/// The client blocks; run it off the cooperative pool so the server keeps its threads.
+private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+private func makeTestPod(_ name: String, labels: [String: String] = [:], containers: [String] = ["main"]) -> Pod {
+    Pod(
+        metadata: ObjectMeta(name: name, namespace: "default", labels: labels),
+        spec: PodSpec(containers: containers.map { Container(name: $0, image: "busybox") }))
+}
+
+private func readLogs(_ api: SwiftletAPIClient, _ pod: String, _ options: SwiftletAPIClient.LogQuery) async throws -> String {
+    try await blocking {
+        var bytes: [UInt8] = []
+        try api.streamLogs(namespace: "default", pod: pod, options: options) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
