@@ -117,6 +117,8 @@ struct HTTPConnection: Sendable {
             _ = try await race.next()
             race.cancelAll()
         }
-        try await outbound.write(.end(nil))
+        // On server shutdown this task is cancelled, and a cancelled task cannot write; the final
+        // chunk still goes out so the client sees a cleanly ended stream (and re-watches) rather than a cut.
+        try await Task { try await outbound.write(.end(nil)) }.value
     }
 }

@@ -231,6 +231,49 @@ final class APIServerEndToEndTests: XCTestCase {
         XCTAssertEqual(followedText, "fourth-part\n")
     }
 
+    func testShutdownEndsOpenWatches() async throws {
+        let api = self.api
+        let backend = self.backend
+        _ = try await blocking { try api.createPod(makeTestPod("web")) }
+        let watch = Task {
+            try await blocking { () -> Int in
+                var count = 0
+                try api.watchPods(namespace: nil) { _ in
+                    count += 1
+                    return true
+                }
+                return count
+            }
+        }
+        try await waitUntil { await backend.watcherCount == 1 }
+        let started = ContinuousClock.now
+        try await server?.shutdown()
+        server = nil
+        let received = try await watch.value
+        XCTAssertEqual(received, 1)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
+        try await waitUntil { await backend.watcherCount == 0 }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: socketPath))
+    }
+
+    func testCurlCanTalkToTheSocket() async throws {
+        let curl = "/usr/bin/curl"
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: curl), "curl is not installed")
+        let api = self.api
+        _ = try await blocking { try api.createPod(makeTestPod("web")) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: curl)
+        process.arguments = ["-sS", "--fail", "--unix-socket", socketPath, "http://localhost/api/v1/namespaces/default/pods/web"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let pod = try JSONDecoder().decode(Pod.self, from: output)
+        XCTAssertEqual(pod.name, "web")
+    }
+
     func testConnectErrorNamesTheSocket() async {
         let api = SwiftletAPIClient(socketPath: directory + "/missing.sock")
         do {
