@@ -50,8 +50,11 @@ extension PodRuntime {
         }
         close(pipe.write)
         defer { close(pipe.read) }
-        _ = try? Spawn.wait(launcher)  // the launcher forks the real pause process and exits at once
-        let reply = (try? UnixSocket.readLine(pipe.read, subject: "swiftlet-pause")) ?? ""
+        // The launcher forks the real pause process and exits at once; the pause process answers
+        // on the pipe once its namespaces are set up.
+        let reply = FileIO.waitReadable(pipe.read, timeoutMilliseconds: 10_000)
+            ? ((try? UnixSocket.readLine(pipe.read, subject: "swiftlet-pause")) ?? "") : "error swiftlet-pause did not answer within 10s"
+        _ = try? Spawn.wait(launcher)
         guard reply.hasPrefix("ok "), let pid = Int32(reply.dropFirst(3)), let identity = ProcessIdentity.of(pid: pid) else {
             let detail = reply.hasPrefix("error ") ? String(reply.dropFirst(6)) : "swiftlet-pause exited without a word"
             throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(detail)")

@@ -133,4 +133,14 @@ public enum FileIO {
             throw SystemError("unlink", path)
         }
     }
+
+    /// Waits until `fd` is readable (or closed); false on timeout.
+    public static func waitReadable(_ fd: Int32, timeoutMilliseconds: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&pfd, 1, timeoutMilliseconds)
+            if n < 0 && swl_errno() == EINTR { continue }
+            return n > 0
+        }
+    }
 }

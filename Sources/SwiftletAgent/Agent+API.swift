@@ -1,0 +1,175 @@
+import Foundation
+import SwiftletKube
+import SwiftletLifecycle
+import SwiftletRuntime
+import SwiftletServer
+
+extension Agent: PodAPIBackend {
+    public func listPods(namespace: String?) async -> [Pod] {
+        published.values
+            .filter { namespace == nil || $0.namespace == namespace }
+            .sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+    }
+
+    public func getPod(namespace: String, name: String) async -> Pod? {
+        keys["\(namespace)/\(name)"].flatMap { published[$0] }
+    }
+
+    public func createPod(_ pod: Pod) async throws -> Pod {
+        var pod = pod.withDefaults()
+        if pod.metadata.name == nil || pod.metadata.name?.isEmpty == true, let prefix = pod.metadata.generateName {
+            pod.metadata.name = prefix + String(UUID().uuidString.lowercased().prefix(5))
+        }
+        let errors = pod.validate()
+        if !errors.isEmpty {
+            throw APIError.invalid("Pod", name: pod.name, causes: errors.map(\.description))
+        }
+        if keys[pod.key] != nil {
+            throw APIError.alreadyExists("pods", name: pod.name)
+        }
+        pod.metadata.uid = UUID().uuidString.lowercased()
+        pod.metadata.creationTimestamp = KubeTime.now()
+        pod.metadata.resourceVersion = nil
+        pod.metadata.deletionTimestamp = nil
+        var annotations = pod.metadata.annotations ?? [:]
+        annotations["kubernetes.io/config.source"] = "api"
+        pod.metadata.annotations = annotations
+        pod.spec.nodeName = configuration.nodeName
+        pod.status = nil
+        do { try apiStore.save(pod) } catch {
+            throw APIError.internalError("cannot persist pod \(pod.key): \(error)")
+        }
+        admit(pod, source: .api)
+        return published[pod.uid] ?? pod
+    }
+
+    public func replacePod(_ pod: Pod) async throws -> Pod {
+        guard let uid = keys[pod.key], let worker = workers[uid], var current = published[uid] else {
+            throw APIError.notFound("pods", name: pod.name)
+        }
+        guard sources[uid] == .api else {
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "pods \"\(pod.name)\" is forbidden: pod is managed by a manifest file; edit the file instead")
+        }
+        var incoming = pod.withDefaults()
+        incoming.spec.nodeName = current.spec.nodeName
+        // The API server allows only a few spec fields to change on a running pod.
+        if incoming.spec != current.spec {
+            throw APIError.invalid(
+                "Pod", name: pod.name,
+                causes: [
+                    "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"
+                        + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+                        + "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+                        + "(allow it to be set to 1 if it was previously negative); swiftlet does not update images "
+                        + "in place yet: delete and re-create the pod"
+                ])
+        }
+        current.metadata.labels = incoming.metadata.labels
+        var annotations = incoming.metadata.annotations ?? [:]
+        annotations["kubernetes.io/config.source"] = "api"
+        current.metadata.annotations = annotations
+        var stored = current
+        stored.status = nil
+        try? apiStore.save(stored)
+        await worker.updateMetadata(current.metadata)
+        return published[uid] ?? current
+    }
+
+    public func deletePod(namespace: String, name: String, gracePeriodSeconds: Int64?) async throws -> Pod {
+        guard let uid = keys["\(namespace)/\(name)"], let worker = workers[uid] else {
+            throw APIError.notFound("pods", name: name)
+        }
+        if sources[uid] == .file {
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "pods \"\(name)\" is forbidden: static pod from a manifest file; remove the file to delete it")
+        }
+        apiStore.remove(uid: uid)
+        let pod = await worker.delete(gracePeriod: gracePeriodSeconds)
+        published(pod)
+        return published[uid] ?? pod
+    }
+
+    public func watchPods() async -> AsyncStream<WatchEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        for pod in await listPods(namespace: nil) { continuation.yield(WatchEvent(type: WatchEvent.added, object: pod)) }
+        watchers[id] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeWatcher(id) }
+        }
+        return stream
+    }
+
+    func removeWatcher(_ id: UUID) { watchers[id] = nil }
+
+    public func containerLog(namespace: String, pod name: String, container: String?, previous: Bool) async throws
+        -> ContainerLogSource
+    {
+        guard let uid = keys["\(namespace)/\(name)"], let pod = published[uid], let worker = workers[uid] else {
+            throw APIError.notFound("pods", name: name)
+        }
+        let all = (pod.spec.initContainers ?? []) + pod.spec.containers
+        let containerName: String
+        if let container {
+            guard all.contains(where: { $0.name == container }) else {
+                throw APIError.badRequest("container \(container) is not valid for pod \(name)")
+            }
+            containerName = container
+        } else if pod.spec.containers.count == 1 {
+            containerName = pod.spec.containers[0].name
+        } else {
+            var message = "a container name must be specified for pod \(name), choose one of: ["
+                + pod.spec.containers.map(\.name).joined(separator: " ") + "]"
+            if let inits = pod.spec.initContainers, !inits.isEmpty {
+                message += " or one of the init containers: [" + inits.map(\.name).joined(separator: " ") + "]"
+            }
+            throw APIError.badRequest(message)
+        }
+        let statuses = (pod.status?.initContainerStatuses ?? []) + (pod.status?.containerStatuses ?? [])
+        let status = statuses.first { $0.name == containerName }
+        let hasRun = status.map { $0.state.waiting == nil || $0.lastState.terminated != nil } ?? false
+        guard let status, hasRun || status.restartCount > 0 else {
+            throw APIError.badRequest(
+                "container \"\(containerName)\" in pod \"\(name)\" is waiting to start: "
+                    + (status?.state.waiting?.reason ?? "ContainerCreating"))
+        }
+        var attempt = Int(status.restartCount)
+        if status.state.waiting != nil, status.lastState.terminated != nil, attempt > 0 {
+            // Waiting to restart: the newest log is the one of the run that just ended.
+            attempt = Int(status.restartCount)
+        }
+        if previous {
+            guard status.lastState.terminated != nil || attempt > 0 else {
+                throw APIError.badRequest("previous terminated container \"\(containerName)\" in pod \"\(name)\" not found")
+            }
+            attempt -= 1
+        }
+        let logAttempt = max(attempt, 0)
+        let path = runtime.logPath(pod: pod, container: containerName, attempt: logAttempt)
+        let isPrevious = previous
+        return ContainerLogSource(path: path) { [weak worker] in
+            guard !isPrevious, let worker else { return false }
+            return await worker.isRunning(containerName, attempt: logAttempt)
+        }
+    }
+
+    public func listEvents(namespace: String?) async -> [Event] {
+        await events.list(namespace: namespace)
+    }
+
+    public func manifestFiles() async -> [ManifestFileStatus] {
+        staticSource?.statuses ?? []
+    }
+}
+
+extension PodWorker {
+    func isRunning(_ container: String, attempt: Int) async -> Bool {
+        if gone { return false }
+        let statuses = (status?.initContainerStatuses ?? []) + (status?.containerStatuses ?? [])
+        guard let s = statuses.first(where: { $0.name == container }) else { return false }
+        return s.state.running != nil && Int(s.restartCount) == attempt
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Logging
+import SwiftletImages
+import SwiftletKube
+import SwiftletLifecycle
+import SwiftletRuntime
+import SwiftletServer
+import SwiftletSystem
+
+/// The node agent: owns the pod workers, merges the two pod sources (manifest files and the API),
+/// re-adopts pods after a restart, and serves the API backend.
+public actor Agent {
+    public let configuration: AgentConfiguration
+    let runtime: PodRuntime
+    let events: EventRecorder
+    let logger: Logger
+    let apiStore: APIPodStore
+
+    var workers: [String: PodWorker] = [:]
+    /// Latest published pod (with status) per UID.
+    var published: [String: Pod] = [:]
+    /// UID per `namespace/name`.
+    var keys: [String: String] = [:]
+    var sources: [String: PodSource] = [:]
+    var staticSource: StaticPodSource?
+    /// Pods found in the run directory at start-up, waiting to be claimed by a source.
+    var adoptable: [String: Pod] = [:]
+    var adoptableStatus: [String: PodStatus] = [:]
+    /// New pods waiting for an older pod with the same name to terminate (the kubelet's same-fullname rule).
+    var pendingStarts: [String: Pod] = [:]
+    var watchers: [UUID: AsyncStream<WatchEvent>.Continuation] = [:]
+    var resourceVersion = 0
+    var statusWatches: [Int32: String] = [:]
+    let watcher: DirectoryWatcher
+    var manifestWatch: Int32?
+
+    enum PodSource: Sendable { case file, api }
+
+    public init(configuration: AgentConfiguration, runtime: PodRuntime, logger: Logger) throws {
+        self.configuration = configuration
+        self.runtime = runtime
+        self.logger = logger
+        self.events = EventRecorder(nodeName: configuration.nodeName)
+        self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
+        self.watcher = try DirectoryWatcher()
+        if let dir = configuration.manifestDirectory {
+            staticSource = StaticPodSource(directory: dir, nodeName: configuration.nodeName)
+        }
+    }
+
+    /// Re-adopts surviving pods, loads both sources, and starts the background loops.
+    public func start() async throws {
+        let runtime = self.runtime
+        let found = await offload { runtime.sandboxPods() }
+        for pod in found {
+            adoptable[pod.uid] = pod
+            let path = runtime.runDirectory(uid: pod.uid).path + "/final-status.json"
+            if let data = FileManager.default.contents(atPath: path), let status = try? KubeJSON.decode(PodStatus.self, from: data) {
+                adoptableStatus[pod.uid] = status
+            }
+        }
+        if let dir = configuration.manifestDirectory {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            manifestWatch = try? watcher.add(
+                dir,
+                mask: DirectoryWatcher.closeWrite | DirectoryWatcher.movedTo | DirectoryWatcher.movedFrom
+                    | DirectoryWatcher.delete | DirectoryWatcher.create)
+        }
+        for pod in apiStore.load() { admit(pod, source: .api) }
+        rescanManifests()
+        // Whatever no source claimed was deleted while the agent was down.
+        for (uid, pod) in adoptable {
+            logger.info("removing orphaned pod \(pod.key) (\(uid))")
+            _ = try? await offload { try runtime.removePod(pod, removeLogs: true) }
+        }
+        adoptable.removeAll()
+        startLoops()
+    }
+
+    private func startLoops() {
+        let watcher = self.watcher
+        let thread = Thread { [weak self] in
+            while let agent = self {
+                let events = watcher.wait(timeoutMilliseconds: 1000)
+                if !events.isEmpty { Task { await agent.handle(events) } }
+            }
+        }
+        thread.name = "swiftlet-inotify"
+        thread.start()
+        let housekeeping = configuration.housekeepingInterval
+        let rescan = configuration.manifestRescanInterval
+        Task { [weak self] in
+            var lastRescan = Date()
+            while let agent = self {
+                try? await Task.sleep(nanoseconds: UInt64(housekeeping * 1e9))
+                await agent.syncAll()
+                if Date().timeIntervalSince(lastRescan) >= rescan {
+                    lastRescan = Date()
+                    await agent.rescanManifests()
+                }
+            }
+        }
+    }
+
+    func handle(_ events: [DirectoryWatcher.Event]) {
+        var rescan = false
+        for event in events {
+            if event.watch == manifestWatch || event.mask & DirectoryWatcher.overflow != 0 {
+                rescan = true
+            } else if let uid = statusWatches[event.watch] {
+                if event.mask & DirectoryWatcher.ignored != 0 {
+                    statusWatches[event.watch] = nil
+                } else {
+                    workers[uid].map { w in Task { await w.requestSync() } }
+                }
+            }
+        }
+        if rescan { rescanManifests() }
+    }
+
+    func syncAll() {
+        for worker in workers.values { Task { await worker.requestSync() } }
+    }
+
+    // MARK: Sources
+
+    func rescanManifests() {
+        guard var source = staticSource else { return }
+        let changes = source.rescan()
+        for (path, error) in changes {
+            if let error {
+                logger.error("manifest \(path): \(error)")
+            } else {
+                logger.info("manifest \(path) loaded")
+            }
+        }
+        var running: [String: String] = [:]
+        for (key, uid) in keys where sources[uid] == .file { running[key] = uid }
+        let desired = source.desiredPods(running: running)
+        staticSource = source
+        // Errors of files whose earlier pods still run show up as events on those pods.
+        for (path, error) in changes {
+            guard let error, let record = source.files[path] else { continue }
+            for pod in record.pods {
+                if let uid = keys[pod.key], let p = published[uid] {
+                    Task { await events.record(p, type: "Warning", reason: "FailedManifest", message: error) }
+                }
+            }
+        }
+        let desiredUIDs = Set(desired.map(\.uid))
+        for (uid, source) in sources where source == .file && !desiredUIDs.contains(uid) {
+            if let worker = workers[uid] { Task { _ = await worker.delete(gracePeriod: nil) } }
+        }
+        for (key, pod) in pendingStarts where !desiredUIDs.contains(pod.uid) && sources[pod.uid] == nil {
+            pendingStarts[key] = nil
+        }
+        for pod in desired where workers[pod.uid] == nil {
+            if let other = keys[pod.key], sources[other] == .api {
+                continue  // an API pod owns this name; the file shows as conflicting
+            }
+            admit(pod, source: .file)
+        }
+    }
+
+    /// Starts a worker for a pod, or queues it behind an older pod with the same name.
+    func admit(_ pod: Pod, source: PodSource) {
+        if let old = keys[pod.key], old != pod.uid, workers[old] != nil {
+            pendingStarts[pod.key] = pod
+            if let worker = workers[old] { Task { _ = await worker.delete(gracePeriod: nil) } }
+            return
+        }
+        let adopted = adoptable.removeValue(forKey: pod.uid)
+        let adoptedStatus = adoptableStatus.removeValue(forKey: pod.uid)
+        var pod = pod
+        if let adopted {
+            // Keep what the pod had when it started (creation time, API metadata).
+            pod.metadata.creationTimestamp = adopted.metadata.creationTimestamp ?? pod.metadata.creationTimestamp
+        }
+        let worker = PodWorker(
+            pod: pod, runtime: runtime, events: events, backoffInitial: configuration.backoffInitial,
+            backoffMaximum: configuration.backoffMaximum, adoptedStatus: adoptedStatus,
+            logger: logger,
+            publish: { [weak self] p in await self?.published(p) },
+            removed: { [weak self] p in await self?.removed(p) })
+        workers[pod.uid] = worker
+        sources[pod.uid] = source
+        keys[pod.key] = pod.uid
+        var initial = pod
+        initial.status = adoptedStatus ?? PodStatus(phase: .pending)
+        published(initial)
+        watchStatusDirectory(uid: pod.uid)
+        Task { await worker.requestSync() }
+    }
+
+    func watchStatusDirectory(uid: String) {
+        let dir = runtime.runDirectory(uid: uid).statusDir
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if let wd = try? watcher.add(dir, mask: DirectoryWatcher.movedTo | DirectoryWatcher.closeWrite) {
+            statusWatches[wd] = uid
+        }
+    }
+
+    // MARK: Publishing
+
+    func published(_ pod: Pod) {
+        let uid = pod.uid
+        let old = published[uid]
+        var pod = pod
+        if let old, old.status == pod.status, old.metadata == pod.metadata.withResourceVersion(old.metadata.resourceVersion) {
+            return
+        }
+        resourceVersion += 1
+        pod.metadata.resourceVersion = String(resourceVersion)
+        published[uid] = pod
+        broadcast(WatchEvent(type: old == nil ? WatchEvent.added : WatchEvent.modified, object: pod))
+    }
+
+    func removed(_ pod: Pod) {
+        let uid = pod.uid
+        workers[uid] = nil
+        sources[uid] = nil
+        if keys[pod.key] == uid { keys[pod.key] = nil }
+        apiStore.remove(uid: uid)
+        var last = published.removeValue(forKey: uid) ?? pod
+        resourceVersion += 1
+        last.metadata.resourceVersion = String(resourceVersion)
+        broadcast(WatchEvent(type: WatchEvent.deleted, object: last))
+        if let next = pendingStarts.removeValue(forKey: pod.key) {
+            admit(next, source: next.metadata.annotations?["kubernetes.io/config.source"] == "file" ? .file : .api)
+        }
+    }
+
+    func broadcast(_ event: WatchEvent) {
+        for continuation in watchers.values { continuation.yield(event) }
+    }
+
+    /// Stops every worker loop and lets pods run on (an agent restart must not touch them).
+    public func pods() -> [Pod] { Array(published.values) }
+}
+
+extension ObjectMeta {
+    func withResourceVersion(_ version: String?) -> ObjectMeta {
+        var copy = self
+        copy.resourceVersion = version
+        return copy
+    }
+}

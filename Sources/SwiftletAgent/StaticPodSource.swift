@@ -1,0 +1,133 @@
+import Foundation
+import SwiftletKube
+import SwiftletManifests
+
+/// The static-pod directory: what each manifest file defines, remembered across edits so that a
+/// broken edit never takes down the pod an earlier valid version started.
+struct StaticPodSource {
+    struct FileRecord {
+        var modified: Date?
+        var size: Int
+        /// Pods of the last valid version of the file (annotated, with their UIDs).
+        var pods: [Pod]
+        var loadError: String?
+        var conflict: String?
+
+        var state: String { conflict != nil ? "Conflict" : loadError != nil ? "Invalid" : "Loaded" }
+        var error: String? { [loadError, conflict].compactMap { $0 }.joined(separator: "\n").nilIfEmpty }
+    }
+
+    let directory: String
+    let nodeName: String
+    private(set) var files: [String: FileRecord] = [:]
+
+    init(directory: String, nodeName: String) {
+        self.directory = directory
+        self.nodeName = nodeName
+    }
+
+    /// Re-reads the directory; returns the paths whose outcome changed with their new error (nil when fine).
+    mutating func rescan() -> [(path: String, error: String?)] {
+        var changes: [(String, String?)] = []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var seen = Set<String>()
+        for name in names.sorted() {
+            let path = directory + "/" + name
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
+            if isIgnoredManifestFileName(name) { continue }
+            seen.insert(path)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let modified = attributes?[.modificationDate] as? Date
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            if let old = files[path], old.modified == modified, old.size == size { continue }
+            var record = files[path] ?? FileRecord(modified: nil, size: -1, pods: [])
+            record.modified = modified
+            record.size = size
+            switch load(path) {
+            case .success(let pods):
+                record.pods = pods
+                record.loadError = nil
+            case .failure(let error):
+                // Keep the last good pods running; show the error.
+                record.loadError = error.description
+            }
+            files[path] = record
+            changes.append((path, record.error))
+        }
+        for path in files.keys where !seen.contains(path) {
+            files[path] = nil
+            changes.append((path, nil))
+        }
+        return changes
+    }
+
+    struct LoadError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func load(_ path: String) -> Result<[Pod], LoadError> {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(LoadError(description: "\(path): cannot be read"))
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: ManifestDecoder.maxManifestBytes + 1)) ?? Data()
+        let documents: [ManifestDocument]
+        do { documents = try ManifestDecoder.decode(data, fileName: path) } catch {
+            return .failure(LoadError(description: "\(error)"))
+        }
+        var pods: [Pod] = []
+        var errors: [String] = []
+        let seen = Date()
+        for document in documents {
+            switch document.result {
+            case .success(.pod(var pod)):
+                annotateStaticPod(&pod, filePath: path, nodeName: nodeName, seen: seen)
+                pods.append(pod)
+            case .success(.unsupported(let kind, let apiVersion, let name)):
+                errors.append("\(document.location): kind \"\(kind)\" (\(apiVersion)) \(name.map { "\"\($0)\" " } ?? "")is not supported by swiftlet yet")
+            case .failure(let error):
+                errors.append(error.description)
+            }
+        }
+        if !errors.isEmpty { return .failure(LoadError(description: "\(path): " + errors.joined(separator: "\n"))) }
+        if pods.isEmpty { return .failure(LoadError(description: "\(path): no pod in file")) }
+        return .success(pods)
+    }
+
+    /// Desired pods by key, with conflicts: a key defined by several files runs from none of them
+    /// unless one of them already runs it (`running`), and every file involved is marked `Conflict`.
+    mutating func desiredPods(running: [String: String]) -> [Pod] {
+        var byKey: [String: [(path: String, pod: Pod)]] = [:]
+        for path in files.keys { files[path]?.conflict = nil }
+        for (path, record) in files {
+            for pod in record.pods { byKey[pod.key, default: []].append((path, pod)) }
+        }
+        var result: [Pod] = []
+        for (key, claims) in byKey {
+            if claims.count == 1 {
+                result.append(claims[0].pod)
+                continue
+            }
+            let paths = claims.map(\.path).sorted()
+            for path in paths {
+                files[path]?.conflict = "pod \(key) is defined in more than one file: \(paths.joined(separator: ", "))"
+            }
+            if let uid = running[key], let keep = claims.first(where: { $0.pod.uid == uid }) { result.append(keep.pod) }
+        }
+        return result
+    }
+
+    var statuses: [ManifestFileStatus] {
+        files.keys.sorted().compactMap { path in
+            guard let r = files[path] else { return nil }
+            return ManifestFileStatus(
+                path: path, state: r.state, pods: r.pods.map(\.key), error: r.error,
+                lastModified: r.modified.map { KubeTime($0) })
+        }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

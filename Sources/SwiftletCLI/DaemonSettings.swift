@@ -1,0 +1,79 @@
+import Foundation
+import Yams
+
+/// The daemon's settings: defaults, then the config file, then flags.
+struct DaemonSettings {
+    var manifestDir: String? = "/etc/swiftlet/manifests"
+    var stateDir = "/var/lib/swiftlet"
+    var runDir = "/run/swiftlet"
+    var logDir = "/var/log/pods"
+    var socket = "/run/swiftlet/swiftlet.sock"
+    var nodeName = ProcessInfo.processInfo.hostName.lowercased()
+    var cgroupParent = "swiftlet"
+    var backoffInitial: Double = 10
+    var backoffMax: Double = 300
+    var housekeepingInterval: Double = 2
+    var manifestRescanInterval: Double = 20
+
+    struct ConfigError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load(path: String?) throws -> DaemonSettings {
+        var settings = DaemonSettings()
+        guard let path else { return settings }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError(description: "\(path): cannot be read")
+        }
+        let loaded: Any?
+        do { loaded = try Yams.load(yaml: text) } catch { throw ConfigError(description: "\(path): \(error)") }
+        guard let map = loaded as? [String: Any] else {
+            if loaded == nil { return settings }
+            throw ConfigError(description: "\(path): expected a mapping of settings")
+        }
+        for (key, value) in map {
+            func string() throws -> String {
+                guard let s = value as? String, !s.isEmpty else { throw ConfigError(description: "\(path): \(key): expected a non-empty string") }
+                return s
+            }
+            func number() throws -> Double {
+                if let d = value as? Double, d >= 0 { return d }
+                if let i = value as? Int, i >= 0 { return Double(i) }
+                throw ConfigError(description: "\(path): \(key): expected a non-negative number")
+            }
+            switch key {
+            case "manifestDir": settings.manifestDir = try string()
+            case "stateDir": settings.stateDir = try string()
+            case "runDir": settings.runDir = try string()
+            case "logDir": settings.logDir = try string()
+            case "socket": settings.socket = try string()
+            case "nodeName": settings.nodeName = try string()
+            case "cgroupParent": settings.cgroupParent = try string()
+            case "backoffInitial": settings.backoffInitial = try number()
+            case "backoffMax": settings.backoffMax = try number()
+            case "housekeepingInterval": settings.housekeepingInterval = try number()
+            case "manifestRescanInterval": settings.manifestRescanInterval = try number()
+            default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
+            }
+        }
+        return settings
+    }
+
+    mutating func override(
+        manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
+        cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
+        manifestRescanInterval: Double?
+    ) {
+        if let manifestDir { self.manifestDir = manifestDir.isEmpty ? nil : manifestDir }
+        if let stateDir { self.stateDir = stateDir }
+        if let runDir { self.runDir = runDir }
+        if let logDir { self.logDir = logDir }
+        if let socket { self.socket = socket }
+        if let nodeName { self.nodeName = nodeName }
+        if let cgroupParent { self.cgroupParent = cgroupParent }
+        if let backoffInitial { self.backoffInitial = backoffInitial }
+        if let backoffMax { self.backoffMax = backoffMax }
+        if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
+        if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    }
+}
