@@ -14,7 +14,7 @@ struct GetCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "List across all namespaces.")
     var allNamespaces = false
     @Option(name: [.short, .customLong("output")], help: "json, yaml, wide or name.") var output: OutputFormat?
-    @Option(name: [.short, .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.") var selector: String?
+    @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector, e.g. app=web,tier!=db.") var selector: String?
     @Option(name: .customLong("field-selector"), help: "Field selector, e.g. status.phase=Running.") var fieldSelector: String?
     @Flag(name: [.short, .customLong("watch")], help: "After listing, watch for changes.") var watch = false
     @Flag(name: .customLong("no-headers"), help: "Omit the table header.") var noHeaders = false
