@@ -88,7 +88,7 @@ let package = Package(
             path: "Sources/SwiftletCLI", swiftSettings: strict),
         .executableTarget(
             name: "swiftlet-bench",
-            dependencies: ["SwiftletClient", "SwiftletKube"],
+            dependencies: ["SwiftletClient", "SwiftletKube", "SwiftletSystem"],
             path: "Sources/SwiftletBench", swiftSettings: strict),
 
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
