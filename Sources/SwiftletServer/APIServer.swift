@@ -33,6 +33,8 @@ public final class APIServer: Sendable {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         }
+        // A stale socket file is removed, but a live one belongs to another daemon: refuse to steal it.
+        if APIServer.isServing(socketPath) { throw APIServerError.socketInUse(path: socketPath) }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
@@ -84,13 +86,37 @@ public final class APIServer: Sendable {
     }
 }
 
+extension APIServer {
+    /// Whether something accepts connections on `path` right now.
+    static func isServing(_ path: String) -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return rc == 0
+    }
+}
+
 public enum APIServerError: Error, CustomStringConvertible, Sendable {
     case socketSetup(path: String, stage: String, errno: Int32)
+    case socketInUse(path: String)
 
     public var description: String {
         switch self {
         case .socketSetup(let path, let stage, let code):
             return "api socket \(path): \(stage): \(String(cString: strerror(code)))"
+        case .socketInUse(let path):
+            return "api socket \(path): another process is already serving on it"
         }
     }
 }

@@ -25,7 +25,7 @@ struct HTTPConnection: Sendable {
                             requestSink.finish()
                             closedSink.finish()
                         }
-                        try await Self.readRequests(inbound, into: requestSink)
+                        try await Self.readRequests(inbound, into: requestSink, outbound: outbound)
                     }
                     loop: for await incoming in requests {
                         if incoming.tooLarge {
@@ -54,7 +54,8 @@ struct HTTPConnection: Sendable {
     }
 
     private static func readRequests(
-        _ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, into sink: AsyncStream<Incoming>.Continuation
+        _ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, into sink: AsyncStream<Incoming>.Continuation,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
         var head: HTTPRequestHead?
         var body = Data()
@@ -68,6 +69,10 @@ struct HTTPConnection: Sendable {
                     // Answer before reading a body we will not accept.
                     sink.yield(Incoming(head: h, body: Data(), tooLarge: true))
                     return
+                }
+                // curl waits a second for this before sending a larger body.
+                if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .continue)))
                 }
             case .body(let chunk):
                 guard let h = head else { continue }

@@ -49,6 +49,42 @@ final class APIServerEndToEndTests: XCTestCase {
         XCTAssertEqual((parent[.posixPermissions] as? NSNumber)?.intValue, 0o755)
     }
 
+    func testRefusesToStealALiveSocket() async throws {
+        let second = APIServer(socketPath: socketPath, backend: FakePodBackend(), version: "v0")
+        do {
+            try await second.start()
+            XCTFail("a second server took over a live socket")
+            try await second.shutdown()
+        } catch {
+            XCTAssertEqual(String(describing: error), "api socket \(socketPath): another process is already serving on it")
+        }
+    }
+
+    func testCurlLargeBodyWithExpectContinue() async throws {
+        let curl = "/usr/bin/curl"
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: curl), "curl is not installed")
+        var pod = makeTestPod("big")
+        pod.metadata.annotations = ["filler": String(repeating: "x", count: 64 * 1024)]
+        let body = directory + "/big.json"
+        try KubeJSON.encode(pod).write(to: URL(fileURLWithPath: body))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: curl)
+        process.arguments = [
+            "-sS", "--fail", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "--unix-socket", socketPath,
+            "-H", "Content-Type: application/json", "--data-binary", "@" + body,
+            "http://localhost/api/v1/namespaces/default/pods",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = output.split(separator: " ")
+        XCTAssertEqual(fields.first, "201", output)
+        // Without a 100 Continue, curl stalls a full second before sending the body.
+        XCTAssertLessThan(Double(fields.last ?? "9") ?? 9, 0.9, output)
+    }
+
     func testCreateListGetDeleteAndErrors() async throws {
         let api = self.api
         let web = makeTestPod("web", labels: ["app": "web"])
