@@ -27,7 +27,10 @@ public enum ManifestPrinter {
         for file in files.sorted(by: { $0.path < $1.path }) {
             let pods = file.pods.isEmpty ? "<none>" : file.pods.joined(separator: ",")
             let age = file.lastModified.map { HumanDuration.since($0, now: now) } ?? "<unknown>"
-            text += [file.path, file.state, pods, age, file.error ?? ""].joined(separator: "\t") + "\n"
+            // A table row is one line: multi-line errors (one per field) are folded; -o yaml shows them whole.
+            let error = (file.error ?? "").split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
+            text += [file.path, file.state, pods, age, error].joined(separator: "\t") + "\n"
         }
         return TabWriter.table.format(text)
     }

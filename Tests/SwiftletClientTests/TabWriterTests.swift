@@ -1,4 +1,6 @@
+import Foundation
 import SwiftletClient
+import SwiftletKube
 import XCTest
 
 final class TabWriterTests: XCTestCase {
@@ -15,5 +17,13 @@ final class TabWriterTests: XCTestCase {
     func testDescribeBlocksEndAtLinesWithoutTabs() {
         let out = TabWriter.describe.format("Name:\tweb\nNamespace:\tdefault\nIPs:\n  IP:\t10.0.0.1\n")
         XCTAssertEqual(out, "Name:       web\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n")
+    }
+
+    func testManifestTableFoldsMultiLineErrors() {
+        let file = ManifestFileStatus(
+            path: "/m/bad.yaml", state: "Invalid", error: "document 1: 2 error(s):\n  metadata.name: Required value\n  spec.containers: Required value")
+        let out = ManifestPrinter.table([file], now: Date())
+        XCTAssertEqual(out.split(separator: "\n").count, 2, out)
+        XCTAssertTrue(out.hasSuffix("document 1: 2 error(s):; metadata.name: Required value; spec.containers: Required value\n"), out)
     }
 }
