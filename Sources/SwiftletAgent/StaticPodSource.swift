@@ -87,7 +87,13 @@ struct StaticPodSource {
             case .success(.unsupported(let kind, let apiVersion, let name)):
                 errors.append("\(document.location): kind \"\(kind)\" (\(apiVersion)) \(name.map { "\"\($0)\" " } ?? "")is not supported by swiftlet yet")
             case .failure(let error):
-                errors.append(error.description)
+                // One field error per line: a manifest with 20 mistakes reads as 20 lines.
+                let fields = error.fieldErrors
+                if fields.isEmpty {
+                    errors.append(error.description)
+                } else {
+                    errors.append("\(document.location): \(fields.count) error(s):\n" + fields.map { "  " + $0.description }.joined(separator: "\n"))
+                }
             }
         }
         if !errors.isEmpty { return .failure(LoadError(description: "\(path): " + errors.joined(separator: "\n"))) }
