@@ -194,7 +194,7 @@ final class DaemonHarness {
     func leakedProcesses() -> [String] {
         var found: [String] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), pid != getpid() else { continue }
+            guard let pid = Int32(entry), pid != getpid(), pid != daemon?.processIdentifier else { continue }
             guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
             let cmdline = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             let rootLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/root")) ?? ""
