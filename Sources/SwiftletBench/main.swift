@@ -1,1 +1,61 @@
-print("todo")
+import Foundation
+
+// `sudo swiftlet-bench`: starts its own daemon, times pod start/stop and measures memory,
+// prints a table and tears everything down. Not a test: figures go to Docs/benchmarks.md.
+
+let options: BenchOptions
+do { options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst())) } catch {
+    FileHandle.standardError.write(Data("swiftlet-bench: \(error)\n".utf8))
+    exit(2)
+}
+guard getuid() == 0 else {
+    FileHandle.standardError.write(Data("swiftlet-bench: must run as root (namespaces, cgroups, mounts)\n".utf8))
+    exit(2)
+}
+let paths: BenchPaths
+do { paths = try BenchPaths.locate(repo: options.repo) } catch {
+    FileHandle.standardError.write(Data("swiftlet-bench: \(error)\n".utf8))
+    exit(1)
+}
+
+let bench = Bench(options: options, paths: paths)
+var failure: (any Error)?
+do {
+    try bench.prepare()
+    try bench.singlePodStarts()
+    try bench.batches()
+} catch {
+    failure = error
+}
+if let failure {
+    bench.progress("failed: \(failure)")
+    let log = (try? String(contentsOfFile: paths.daemonLog, encoding: .utf8)) ?? ""
+    bench.progress("last lines of the daemon log:\n" + log.split(separator: "\n").suffix(30).joined(separator: "\n"))
+}
+bench.progress("tearing down")
+let leaks = bench.tearDown()
+
+let build = paths.swiftlet.contains("/release/") ? "release" : paths.swiftlet.contains("/debug/") ? "debug" : "unknown"
+print("swiftlet-bench: \(build) build, \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(paths.swiftlet)")
+print("")
+print(SampleTable.render(bench.timings))
+print("")
+print(SampleTable.render(bench.memorySamples()))
+if let overhead = bench.perPodOverhead() {
+    print("")
+    print("runtime memory per pod (pause PSS mean + agent PSS growth / pod): \(SampleTable.format(overhead)) KiB")
+}
+print("")
+if options.skipPodman {
+    print("podman: skipped (--skip-podman)")
+} else if let podman = Command.which("podman") {
+    print("podman found at \(podman): side-by-side runs are not implemented; compare with reference/podman-baseline.md")
+} else {
+    print("podman not installed: skipped")
+}
+for note in bench.notes { print("note: \(note)") }
+for leak in leaks { print("LEAK: \(leak)") }
+if let failure {
+    print("FAILED: \(failure)")
+}
+exit(failure == nil && leaks.isEmpty ? 0 : 1)

@@ -1,0 +1,191 @@
+import Foundation
+import SwiftletClient
+
+/// The measurements, in the order the brief lists them, against one daemon of our own.
+final class Bench {
+    let options: BenchOptions
+    let paths: BenchPaths
+    let client: SwiftletAPIClient
+    let tracker: PodTracker
+    let manifests: Manifests
+    let daemon: BenchDaemon
+    let teardown: Teardown
+
+    private(set) var timings: [Sample] = []
+    private(set) var memory: [Sample] = []
+    private(set) var notes: [String] = []
+
+    init(options: BenchOptions, paths: BenchPaths) {
+        self.options = options
+        self.paths = paths
+        client = SwiftletAPIClient(socketPath: paths.socket)
+        tracker = PodTracker(client: client)
+        manifests = Manifests(directory: paths.manifestDir)
+        daemon = BenchDaemon(paths: paths)
+        teardown = Teardown(paths: paths)
+    }
+
+    // MARK: setup
+
+    func prepare() throws {
+        for dir in [paths.stateDir, paths.runDir, paths.logDir, paths.manifestDir] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        progress("building busybox rootfs and importing it")
+        try Command.run("/bin/sh", [paths.repo + "/scripts/make-busybox-rootfs", paths.rootfs])
+        try Command.run(
+            paths.swiftlet, ["images", "import", "--state-dir", paths.stateDir, "--name", "busybox", "--cmd", "sh", paths.rootfs])
+        progress("starting \(paths.swiftlet) daemon in \(paths.root) (cgroup parent \(paths.cgroupParent))")
+        try daemon.start()
+        try daemon.waitReady(client: client)
+        tracker.start()
+        // The agent's own footprint before any pod, the base of the per-pod figure.
+        Thread.sleep(forTimeInterval: 0.5)
+        recordAgent(label: "0 pods")
+    }
+
+    // MARK: 1. one pod, manifest written → Running
+
+    func singlePodStarts() throws {
+        progress("1-pod start, \(options.runs) runs")
+        var starts: [Double] = []
+        var removals: [Double] = []
+        for run in 0..<options.runs {
+            let key = "default/start-\(run)"
+            let began = ContinuousClock.now
+            try manifests.write("start.yaml", Manifests.sleeper(name: "start-\(run)"))
+            starts.append(Self.milliseconds(try tracker.waitRunning([key], timeout: .seconds(60)) - began))
+            let removing = ContinuousClock.now
+            try manifests.remove("start.yaml")
+            removals.append(Self.milliseconds(try tracker.waitDeleted([key], timeout: .seconds(60)) - removing))
+            checkLeftovers(after: "1-pod run \(run)")
+        }
+        timings.append(Sample(what: "1 pod: manifest written → Running", unit: "ms", values: starts))
+        timings.append(Sample(what: "1 pod: manifest removed → gone", unit: "ms", values: removals))
+    }
+
+    // MARK: 2 + 3. batches from one multi-document YAML
+
+    func batches() throws {
+        var sizes = [10, 20, options.pods]
+        sizes = sizes.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        var starts: [Int: [Double]] = [:]
+        var teardowns: [Int: [Double]] = [:]
+        for run in 0..<options.batchRuns {
+            for size in sizes {
+                progress("\(size) pods, batch run \(run + 1)/\(options.batchRuns)")
+                let names = (0..<size).map { "batch\(size)-r\(run)-\($0)" }
+                let keys = names.map { "default/" + $0 }
+                let timeout = Duration.seconds(30 + 3 * size)
+                let began = ContinuousClock.now
+                try manifests.write("batch.yaml", Manifests.batch(names: names))
+                starts[size, default: []].append(Self.milliseconds(try tracker.waitRunning(keys, timeout: timeout) - began))
+
+                // Let the pause processes and the agent settle past the start-up burst.
+                Thread.sleep(forTimeInterval: 1)
+                recordAgent(label: "\(size) pods")
+                if size == options.pods { recordPauses(expected: size) }
+
+                let removing = ContinuousClock.now
+                try manifests.remove("batch.yaml")
+                teardowns[size, default: []].append(
+                    Self.milliseconds(try tracker.waitDeleted(keys, timeout: timeout) - removing))
+                checkLeftovers(after: "\(size)-pod batch run \(run)")
+            }
+        }
+        for size in sizes {
+            timings.append(Sample(what: "\(size) pods (1 YAML): written → all Running", unit: "ms", values: starts[size] ?? []))
+        }
+        for size in sizes {
+            timings.append(Sample(what: "\(size) pods: file removed → all gone", unit: "ms", values: teardowns[size] ?? []))
+        }
+    }
+
+    // MARK: memory
+
+    private var agentSamples: [String: (pss: [Double], rss: [Double])] = [:]
+    private var agentOrder: [String] = []
+    private var pauseSamples: (pss: [Double], rss: [Double], dirty: [Double]) = ([], [], [])
+
+    private func recordAgent(label: String) {
+        guard let m = ProcessMemory.of(pid: daemon.pid) else {
+            notes.append("could not read smaps_rollup of the daemon (pid \(daemon.pid)) at \(label)")
+            return
+        }
+        if agentSamples[label] == nil { agentOrder.append(label) }
+        agentSamples[label, default: ([], [])].pss.append(m.pss)
+        agentSamples[label, default: ([], [])].rss.append(m.rss)
+    }
+
+    private func recordPauses(expected: Int) {
+        let pids = ProcessTable.pauseProcesses(runDirectory: paths.runDir)
+        if pids.count != expected {
+            notes.append("expected \(expected) swiftlet-pause processes with \(expected) pods, found \(pids.count)")
+        }
+        for pid in pids {
+            guard let m = ProcessMemory.of(pid: pid) else { continue }
+            pauseSamples.pss.append(m.pss)
+            pauseSamples.rss.append(m.rss)
+            pauseSamples.dirty.append(m.privateDirty)
+        }
+    }
+
+    /// Memory samples, built once all runs are in.
+    func memorySamples() -> [Sample] {
+        var samples: [Sample] = []
+        let n = options.pods
+        samples.append(Sample(what: "swiftlet-pause PSS, \(n) pods", unit: "KiB", values: pauseSamples.pss))
+        samples.append(Sample(what: "swiftlet-pause Private_Dirty, \(n) pods", unit: "KiB", values: pauseSamples.dirty))
+        samples.append(Sample(what: "swiftlet-pause RSS, \(n) pods", unit: "KiB", values: pauseSamples.rss))
+        for label in agentOrder {
+            guard let s = agentSamples[label] else { continue }
+            samples.append(Sample(what: "agent PSS, \(label)", unit: "KiB", values: s.pss))
+            samples.append(Sample(what: "agent RSS, \(label)", unit: "KiB", values: s.rss))
+        }
+        return samples
+    }
+
+    /// Runtime memory per pod: one pause process plus the agent's growth per pod — the
+    /// counterpart of podman's two conmons + catatonit.
+    func perPodOverhead() -> Double? {
+        let n = options.pods
+        guard let pause = Sample(what: "", unit: "", values: pauseSamples.pss).mean,
+            let idle = agentSamples["0 pods"]?.pss.first,
+            let loaded = agentSamples["\(n) pods"].flatMap({ Sample(what: "", unit: "", values: $0.pss).median })
+        else { return nil }
+        return pause + max(0, loaded - idle) / Double(n)
+    }
+
+    // MARK: helpers
+
+    private func checkLeftovers(after what: String) {
+        let (pauses, cgroups) = teardown.leftovers(timeout: .seconds(5))
+        if pauses > 0 || cgroups > 0 {
+            notes.append("after \(what): \(pauses) pause processes and \(cgroups) pod cgroups still present 5 s after the pods were reported gone")
+        }
+    }
+
+    /// Removes every manifest, waits for the pods to go, stops the daemon, then cleans up.
+    func tearDown() -> [String] {
+        manifests.removeAll()
+        if daemon.isRunning {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, let list = try? client.listPods(namespace: nil), !list.items.isEmpty {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        tracker.stop()
+        var leaks: [String] = []
+        if !daemon.stop() { leaks.append("the daemon did not stop within 10 s of SIGTERM; killed") }
+        leaks += teardown.removeEverything()
+        return leaks
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    func progress(_ text: String) {
+        FileHandle.standardError.write(Data("swiftlet-bench: \(text)\n".utf8))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Command-line options of `swiftlet-bench`; parsed by hand so the bench needs no argument library.
+struct BenchOptions: Sendable {
+    var runs = 20
+    var pods = 50
+    var batchRuns = 3
+    var repo: String?
+    var skipPodman = false
+
+    struct UsageError: Error, CustomStringConvertible {
+        var option: String
+        var reason: String
+        var description: String { "\(option): \(reason)\n\(BenchOptions.usage)" }
+    }
+
+    static let usage = """
+        usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--repo DIR] [--skip-podman]
+          --runs N        single-pod start runs (default 20)
+          --pods N        pods in the large batch (default 50)
+          --batch-runs N  repetitions of the 10/20/N-pod batches (default 3)
+          --repo DIR      repository root holding scripts/make-busybox-rootfs (default: found from the executable)
+          --skip-podman   do not look for podman
+        """
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {
+        var options = BenchOptions()
+        var rest = arguments[...]
+        func value(_ option: String) throws(UsageError) -> String {
+            guard let next = rest.popFirst() else { throw UsageError(option: option, reason: "needs a value") }
+            return next
+        }
+        func count(_ option: String, minimum: Int) throws(UsageError) -> Int {
+            let text = try value(option)
+            guard let n = Int(text), n >= minimum else {
+                throw UsageError(option: option, reason: "\"\(text)\" is not an integer ≥ \(minimum)")
+            }
+            return n
+        }
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--runs": options.runs = try count(argument, minimum: 1)
+            case "--pods": options.pods = try count(argument, minimum: 1)
+            case "--batch-runs": options.batchRuns = try count(argument, minimum: 1)
+            case "--repo": options.repo = try value(argument)
+            case "--skip-podman": options.skipPodman = true
+            case "-h", "--help":
+                print(usage)
+                exit(0)
+            default: throw UsageError(option: argument, reason: "unknown option")
+            }
+        }
+        return options
+    }
+}
