@@ -165,6 +165,23 @@ final class Bench {
         }
     }
 
+    /// The agent's PSS at each batch run, in order: steady growth across runs would be a leak.
+    func agentTrend() -> [String] {
+        agentOrder.filter { $0 != "0 pods" }.compactMap { label in
+            agentSamples[label].map { "agent PSS at \(label), run by run (KiB): " + $0.pss.map { String(Int($0)) }.joined(separator: ", ") }
+        }
+    }
+
+    /// Warnings and errors the daemon logged, read before the temp dir goes.
+    func daemonComplaints(limit: Int = 8) -> [String] {
+        let log = (try? String(contentsOfFile: paths.daemonLog, encoding: .utf8)) ?? ""
+        let bad = log.split(separator: "\n").filter { line in
+            [" warning ", " error ", " critical "].contains { line.contains($0) }
+        }
+        guard !bad.isEmpty else { return [] }
+        return ["daemon logged \(bad.count) warnings/errors; first ones:"] + bad.prefix(limit).map { "  " + $0 }
+    }
+
     /// Removes every manifest, waits for the pods to go, stops the daemon, then cleans up.
     func tearDown() -> [String] {
         manifests.removeAll()
@@ -176,7 +193,9 @@ final class Bench {
         }
         tracker.stop()
         var leaks: [String] = []
-        if !daemon.stop() { leaks.append("the daemon did not stop within 10 s of SIGTERM; killed") }
+        let stopped = daemon.stop()
+        notes += daemonComplaints()
+        if !stopped { leaks.append("the daemon did not stop within 10 s of SIGTERM; killed") }
         leaks += teardown.removeEverything()
         return leaks
     }

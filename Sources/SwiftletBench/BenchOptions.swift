@@ -4,7 +4,7 @@ import Foundation
 struct BenchOptions: Sendable {
     var runs = 20
     var pods = 50
-    var batchRuns = 3
+    var batchRuns = 5
     var repo: String?
     var skipPodman = false
 
@@ -18,7 +18,7 @@ struct BenchOptions: Sendable {
         usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--repo DIR] [--skip-podman]
           --runs N        single-pod start runs (default 20)
           --pods N        pods in the large batch (default 50)
-          --batch-runs N  repetitions of the 10/20/N-pod batches (default 3)
+          --batch-runs N  repetitions of the 10/20/N-pod batches (default 5)
           --repo DIR      repository root holding scripts/make-busybox-rootfs (default: found from the executable)
           --skip-podman   do not look for podman
         """

@@ -53,6 +53,7 @@ if options.skipPodman {
 } else {
     print("podman not installed: skipped")
 }
+for line in bench.agentTrend() { print(line) }
 for note in bench.notes { print("note: \(note)") }
 for leak in leaks { print("LEAK: \(leak)") }
 if let failure {
