@@ -146,14 +146,20 @@ final class Bench {
     }
 
     /// Runtime memory per pod: one pause process plus the agent's growth per pod — the
-    /// counterpart of podman's two conmons + catatonit.
-    func perPodOverhead() -> Double? {
+    /// counterpart of podman's two conmons + catatonit. `marginal` takes the agent's growth
+    /// from 10 to N pods within each batch run (the agent's heap warms up over the first runs,
+    /// which is not per-pod cost); `againstIdle` charges all growth since the idle agent to the pods.
+    func perPodOverhead() -> (marginal: Double, againstIdle: Double)? {
         let n = options.pods
-        guard let pause = Sample(what: "", unit: "", values: pauseSamples.pss).mean,
+        guard n > 10, let pause = Sample(what: "", unit: "", values: pauseSamples.pss).mean,
             let idle = agentSamples["0 pods"]?.pss.first,
-            let loaded = agentSamples["\(n) pods"].flatMap({ Sample(what: "", unit: "", values: $0.pss).median })
+            let at10 = agentSamples["10 pods"]?.pss, let atN = agentSamples["\(n) pods"]?.pss
         else { return nil }
-        return pause + max(0, loaded - idle) / Double(n)
+        let growth = zip(at10, atN).map { Swift.max(0, $1 - $0) / Double(n - 10) }
+        guard let marginal = Sample(what: "", unit: "", values: growth).median,
+            let loaded = Sample(what: "", unit: "", values: atN).median
+        else { return nil }
+        return (pause + marginal, pause + Swift.max(0, loaded - idle) / Double(n))
     }
 
     // MARK: helpers

@@ -43,7 +43,8 @@ print("")
 print(SampleTable.render(bench.memorySamples()))
 if let overhead = bench.perPodOverhead() {
     print("")
-    print("runtime memory per pod (pause PSS mean + agent PSS growth / pod): \(SampleTable.format(overhead)) KiB")
+    print("runtime memory per pod: pause PSS mean + agent PSS growth per pod from 10 to \(options.pods) pods: "
+        + "\(SampleTable.format(overhead.marginal)) KiB (charging all agent growth since idle: \(SampleTable.format(overhead.againstIdle)) KiB)")
 }
 print("")
 if options.skipPodman {
