@@ -95,6 +95,7 @@ final class PodTracker: Sendable {
         stamp: (State, String) -> ContinuousClock.Instant?
     ) throws(BenchError) -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + timeout
+        guard !keys.isEmpty else { return .now }
         while true {
             let (latest, missing) = state.withLock { state -> (ContinuousClock.Instant?, [String]) in
                 var latest: ContinuousClock.Instant?
@@ -106,7 +107,7 @@ final class PodTracker: Sendable {
             }
             if missing.isEmpty, let latest { return latest }
             if ContinuousClock.now > deadline {
-                throw .timeout(what: "\(missing.count) of \(keys.count) pods \(what) (first: \(missing[0]))", after: timeout)
+                throw .timeout(what: "\(missing.count) of \(keys.count) pods \(what) (first: \(missing.first ?? "-"))", after: timeout)
             }
             Thread.sleep(forTimeInterval: 0.001)
         }
