@@ -112,3 +112,9 @@ int swl_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }
 
 int swl_inotify_add_watch(int fd, const char *path, uint32_t mask) { return inotify_add_watch(fd, path, mask); }
 int swl_inotify_rm_watch(int fd, int wd) { return inotify_rm_watch(fd, wd); }
+
+int swl_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
+}
+
+int swl_close_range(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }

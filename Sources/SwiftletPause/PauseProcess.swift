@@ -18,7 +18,7 @@ struct PauseProcess {
     var namespaceInit: pid_t?
     var children: [pid_t: Child] = [:]
     var streams: [LogStream] = []
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
     var shuttingDown = false
 
     init(options: PauseOptions) throws {

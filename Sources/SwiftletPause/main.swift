@@ -19,6 +19,9 @@ let options = PauseOptions(
     runDirectory: PodRunDirectory(path: arguments[1]), hostname: arguments[2], initPath: arguments[3],
     sharePID: arguments.dropFirst(4).contains("--share-pid"))
 
+// Nothing but stdio is ours to keep; whatever the spawner leaked would live as long as the pod.
+_ = swl_close_range(3)
+
 // Detach from the agent: the agent reaps this first process at once, and the pause process
 // proper is reparented to init (or the host's subreaper), so it never becomes the agent's zombie
 // and keeps running across agent restarts.

@@ -25,6 +25,9 @@ public enum Spawn {
             case .inherit: break
             }
         }
+        // Only stdio crosses over: an inherited agent socket or pipe would keep it "open" for as long as
+        // the pod lives (and a supervisor waiting for its end would wait forever).
+        _ = swl_spawn_closefrom(&actions, 3)
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

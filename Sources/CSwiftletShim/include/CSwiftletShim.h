@@ -66,3 +66,9 @@ int swl_accept_cloexec(int fd);
 /// <sys/inotify.h> is not part of Swift's Glibc module.
 int swl_inotify_add_watch(int fd, const char *path, uint32_t mask);
 int swl_inotify_rm_watch(int fd, int wd);
+#include <spawn.h>
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34) is behind _GNU_SOURCE: a spawned process
+/// must not inherit the agent's descriptors (sockets, inotify, a supervisor's pipes).
+int swl_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
+/// close_range(2): closes every descriptor from `first` on.
+int swl_close_range(unsigned int first);

@@ -1,0 +1,65 @@
+import Foundation
+import SwiftletKube
+import XCTest
+
+/// kill -9 of the agent: pods keep running, a restarted agent re-adopts them without restarting
+/// anything, and exits that happened while it was down are reported with their real codes.
+final class AgentRestartTests: IntegrationTestCase {
+    func testKillNineReadoptsPodsAndReportsExitsThatHappenedMeanwhile() throws {
+        try harness.write(
+            "survivors.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: steady}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "echo up; exec sleep 3600"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: quitter}
+            spec:
+              restartPolicy: OnFailure
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "if [ -e /tmp/again ]; then exec sleep 3600; fi; touch /tmp/again; sleep 2; exit 7"]}
+            """)
+        let steady = try harness.waitForRunning("steady")
+        let quitter = try harness.waitForRunning("quitter")
+        let steadyStatus = try XCTUnwrap(steady.status?.containerStatuses?.first)
+        let pausePID = try pausePid(steady)
+
+        harness.kill9()
+        // The quitter exits with 7 while no agent runs; its pause process records it.
+        Thread.sleep(forTimeInterval: 3)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(quitter.uid)/status/main.0.exit"))
+        XCTAssertEqual(try pausePid(steady), pausePID)
+        XCTAssertTrue(kill(pausePID, 0) == 0, "the pause process outlived the agent")
+
+        try harness.start()
+        let readopted = try harness.waitForRunning("steady")
+        XCTAssertEqual(readopted.uid, steady.uid)
+        let status = try XCTUnwrap(readopted.status?.containerStatuses?.first)
+        XCTAssertEqual(status.restartCount, 0, "not restarted")
+        XCTAssertEqual(status.containerID, steadyStatus.containerID)
+        XCTAssertEqual(status.state.running?.startedAt, steadyStatus.state.running?.startedAt)
+        XCTAssertEqual(try pausePid(steady), pausePID, "the same sandbox")
+
+        // The exit that happened in between is reported, then handled by the restart policy.
+        let restarted = try harness.waitForPod("quitter", "the exit code 7 to be reported and the container restarted") { pod in
+            let s = pod.status?.containerStatuses?.first
+            return s?.lastState.terminated?.exitCode == 7 && s?.restartCount == 1 && s?.state.running != nil
+        }
+        XCTAssertEqual(restarted.uid, quitter.uid)
+        XCTAssertEqual(restarted.status?.containerStatuses?.first?.lastState.terminated?.reason, "Error")
+    }
+
+    func pausePid(_ pod: Pod) throws -> Int32 {
+        let text = try String(contentsOfFile: "\(harness.run)/pods/\(pod.uid)/pause", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pid=") }), let pid = Int32(line.dropFirst(4))
+        else { throw HarnessError("no pause pid in \(text)") }
+        return pid
+    }
+}
