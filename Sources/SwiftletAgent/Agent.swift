@@ -32,6 +32,7 @@ public actor Agent {
     var resourceVersion = 0
     var statusWatches: [Int32: String] = [:]
     let watcher: DirectoryWatcher
+    let hostIP: String?
     var manifestWatch: Int32?
 
     enum PodSource: Sendable { case file, api }
@@ -43,6 +44,7 @@ public actor Agent {
         self.events = EventRecorder(nodeName: configuration.nodeName)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.watcher = try DirectoryWatcher()
+        self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         if let dir = configuration.manifestDirectory {
             staticSource = StaticPodSource(directory: dir, nodeName: configuration.nodeName)
         }
@@ -179,7 +181,7 @@ public actor Agent {
         let worker = PodWorker(
             pod: pod, runtime: runtime, events: events, backoffInitial: configuration.backoffInitial,
             backoffMaximum: configuration.backoffMaximum, adoptedStatus: adoptedStatus,
-            logger: logger,
+            hostIP: hostIP, logger: logger,
             publish: { [weak self] p in await self?.published(p) },
             removed: { [weak self] p in await self?.removed(p) })
         workers[pod.uid] = worker

@@ -15,6 +15,8 @@ public struct AgentConfiguration: Sendable {
     public var manifestRescanInterval: TimeInterval = 20
     /// Every pod is re-synced at least this often even without an event (the kubelet's PLEG relist).
     public var housekeepingInterval: TimeInterval = 2
+    /// `status.hostIP` of every pod; nil: the host's first non-loopback IPv4 address.
+    public var hostIP: String?
 
     public init(runtime: RuntimeConfiguration, manifestDirectory: String?, socketPath: String, nodeName: String) {
         self.runtime = runtime

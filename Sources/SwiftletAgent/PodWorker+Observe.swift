@@ -64,7 +64,10 @@ extension PodWorker {
         var status = PodStatusComputer.computePodStatus(
             pod: pod, observed: observed, previous: self.status,
             backoff: { [self] name in backoffWindow(name, observed: observed, now: now) }, deleting: deleting, now: now)
-        status.hostIP = status.hostIP ?? nil
+        if let hostIP {
+            status.hostIP = hostIP
+            status.hostIPs = [HostIP(ip: hostIP)]
+        }
         return status
     }
 }

@@ -18,6 +18,7 @@ actor PodWorker {
     let publish: @Sendable (Pod) async -> Void
     /// Called once the pod is gone (deleted and cleaned up).
     let removed: @Sendable (Pod) async -> Void
+    let hostIP: String?
 
     private(set) var pod: Pod
     var status: PodStatus?
@@ -41,7 +42,7 @@ actor PodWorker {
 
     init(
         pod: Pod, runtime: PodRuntime, events: EventRecorder, backoffInitial: TimeInterval, backoffMaximum: TimeInterval,
-        adoptedStatus: PodStatus?, logger: Logger,
+        adoptedStatus: PodStatus?, hostIP: String?, logger: Logger,
         publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void
     ) {
         self.uid = pod.uid
@@ -51,6 +52,7 @@ actor PodWorker {
         self.logger = logger
         self.publish = publish
         self.removed = removed
+        self.hostIP = hostIP
         self.backoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
         self.startBackoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
         self.status = adoptedStatus

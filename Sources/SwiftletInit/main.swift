@@ -12,6 +12,9 @@ guard arguments.count == 5, let attempt = Int(arguments[4]) else {
     exit(RunRecord.startErrorExitCode)
 }
 let errorFile = RunRecord.errorFile(arguments[2], arguments[3], attempt)
+// Opened before pivot_root: after it the status directory has no name in our mount namespace.
+// Close-on-exec, so the command never sees it.
+let statusDirectory = open(arguments[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 
 do {
     guard let text = try FileIO.readString(arguments[1]) else {
@@ -22,7 +25,10 @@ do {
 } catch {
     // The agent turns this file into `terminated: {reason: StartError, exitCode: 128, message}`.
     let message = "\(error)"
-    try? FileIO.writeAtomically(errorFile, message)
+    let name = String(errorFile.split(separator: "/").last ?? "")
+    if (try? FileIO.writeAtomically(directory: statusDirectory, name: name, message)) == nil {
+        try? FileIO.writeAtomically(errorFile, message)
+    }
     FileIO.report("swiftlet-init: \(message)")
     exit(RunRecord.startErrorExitCode)
 }

@@ -143,4 +143,14 @@ public enum FileIO {
             return n > 0
         }
     }
+
+    /// `writeAtomically` relative to a directory descriptor: usable after the process changed its
+    /// root (swiftlet-init reports exec failures into a directory it can no longer name).
+    public static func writeAtomically(directory: Int32, name: String, _ text: String, mode: mode_t = 0o644) throws {
+        let tmp = name + ".tmp"
+        let fd = try syscallRetrying("openat", tmp) { openat(directory, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
+        defer { close(fd) }
+        try writeAll(fd, text, subject: tmp)
+        try syscallRetrying("renameat", tmp) { renameat(directory, tmp, directory, name) }
+    }
 }
