@@ -151,7 +151,7 @@ public actor Agent {
         }
         let desiredUIDs = Set(desired.map(\.uid))
         for (uid, source) in sources where source == .file && !desiredUIDs.contains(uid) {
-            if let worker = workers[uid] { Task { _ = await worker.delete(gracePeriod: nil) } }
+            if let worker = workers[uid] { Task { await self.published(await worker.delete(gracePeriod: nil)) } }
         }
         for (key, pod) in pendingStarts where !desiredUIDs.contains(pod.uid) && sources[pod.uid] == nil {
             pendingStarts[key] = nil
@@ -168,7 +168,7 @@ public actor Agent {
     func admit(_ pod: Pod, source: PodSource) {
         if let old = keys[pod.key], old != pod.uid, workers[old] != nil {
             pendingStarts[pod.key] = pod
-            if let worker = workers[old] { Task { _ = await worker.delete(gracePeriod: nil) } }
+            if let worker = workers[old] { Task { await self.published(await worker.delete(gracePeriod: nil)) } }
             return
         }
         let adopted = adoptable.removeValue(forKey: pod.uid)
@@ -206,6 +206,8 @@ public actor Agent {
 
     func published(_ pod: Pod) {
         let uid = pod.uid
+        // A late update of a pod that is already gone must not bring it back.
+        guard workers[uid] != nil else { return }
         let old = published[uid]
         var pod = pod
         if let old, old.status == pod.status, old.metadata == pod.metadata.withResourceVersion(old.metadata.resourceVersion) {
