@@ -93,7 +93,7 @@ let package = Package(
 
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
-        .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem"]),
+        .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem", "SwiftletRuntime", "SwiftletImages", "SwiftletKube"]),
         .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(
