@@ -8,10 +8,16 @@ extension PodWorker {
     /// The kubelet never waits less than this for a container to stop (`minimumGracePeriodInSeconds`).
     static let minimumGrace: TimeInterval = 2
 
+    /// The kubelet floors every grace period at 2 s. Zero is different: the API documents it as
+    /// "stop immediately via the kill signal", and a user who asks for it gets exactly that.
+    static func effectiveGrace(_ grace: TimeInterval) -> TimeInterval {
+        grace <= 0 ? 0 : max(grace, minimumGrace)
+    }
+
     /// Stops every running container: regular containers first, then sidecars in reverse order
     /// (KEP-753), all within one grace period.
     func stopAllContainers(grace: TimeInterval) async {
-        let deadline = Date().addingTimeInterval(max(grace, Self.minimumGrace))
+        let deadline = Date().addingTimeInterval(Self.effectiveGrace(grace))
         let sidecars = (pod.spec.initContainers ?? []).filter(\.isRestartableInit).map(\.name)
         let observed = await observe()
         let running = observed.containers.values.filter { $0.current?.isRunning ?? false }.map(\.name)
@@ -19,22 +25,23 @@ extension PodWorker {
         await stop(regular, deadline: deadline)
         for sidecar in sidecars.reversed() where running.contains(sidecar) {
             // A sidecar still gets the minimum grace even when the regular containers used it all up.
-            await stop([sidecar], deadline: max(deadline, Date().addingTimeInterval(Self.minimumGrace)))
+            await stop([sidecar], deadline: max(deadline, Date().addingTimeInterval(Self.effectiveGrace(grace))))
         }
     }
 
     func stopContainer(_ name: String, grace: TimeInterval, message: String) async {
         await events.record(pod, reason: "Killing", message: message)
-        await stop([name], deadline: Date().addingTimeInterval(max(grace, Self.minimumGrace)), recordEvent: false)
+        await stop([name], deadline: Date().addingTimeInterval(Self.effectiveGrace(grace)), recordEvent: false)
     }
 
     /// SIGTERM, wait until `deadline`, then SIGKILL whatever is left.
     func stop(_ names: [String], deadline: Date, recordEvent: Bool = true) async {
         guard !names.isEmpty else { return }
         let runtime = self.runtime, uid = self.uid
+        let signal = deadline <= Date() ? SIGKILL : SIGTERM
         for name in names {
             if recordEvent { await events.record(pod, reason: "Killing", message: "Stopping container \(name)") }
-            _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: SIGTERM) }
+            _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: signal) }
         }
         var remaining = names
         while !remaining.isEmpty && Date() < deadline {

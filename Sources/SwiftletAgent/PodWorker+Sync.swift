@@ -40,6 +40,11 @@ extension PodWorker {
         for kill in actions.containersToKill {
             await stopContainer(kill.name, grace: TimeInterval(pod.spec.terminationGracePeriodSeconds ?? 30), message: kill.message)
         }
+        for name in actions.backingOff {
+            await events.record(
+                pod, type: "Warning", reason: "BackOff",
+                message: "Back-off restarting failed container \(name) in pod \(pod.name)_\(pod.namespace)(\(uid))")
+        }
         for name in actions.initContainersToStart + actions.containersToStart {
             await start(name, observed: observed)
         }

@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import SwiftletClient
 import SwiftletKube
@@ -13,6 +14,7 @@ struct DeleteCommand: AsyncParsableCommand {
     @Option(name: .customLong("grace-period"), help: "Seconds to let the pod stop; -1 uses the pod's own value.")
     var gracePeriod: Int64 = -1
     @Flag(name: .customLong("now"), help: "Same as --grace-period=1.") var now = false
+    @Option(name: .customLong("wait"), help: "Wait until the pods are gone (kubectl's default).") var wait = true
 
     func run() async throws {
         try reportingErrors {
@@ -32,14 +34,22 @@ struct DeleteCommand: AsyncParsableCommand {
             var failed = false
             for target in targets {
                 do {
-                    _ = try api.deletePod(namespace: target.namespace, name: target.name, gracePeriodSeconds: grace)
+                    let deleted = try api.deletePod(namespace: target.namespace, name: target.name, gracePeriodSeconds: grace)
                     writeOut("pod \"\(target.name)\" deleted\n")
+                    if wait { waitUntilGone(api, target.namespace, target.name, uid: deleted.metadata.uid) }
                 } catch let error as APIStatusError {
                     printError(error.description)
                     failed = true
                 }
             }
             if failed { throw ExitCode(1) }
+        }
+    }
+
+    /// Like kubectl: returns once the pod (this UID) no longer exists.
+    func waitUntilGone(_ api: SwiftletAPIClient, _ namespace: String, _ name: String, uid: String?) {
+        while let pod = try? api.getPod(namespace: namespace, name: name), pod.metadata.uid == uid {
+            usleep(100_000)
         }
     }
 }

@@ -28,8 +28,12 @@ public enum ManifestPrinter {
             let pods = file.pods.isEmpty ? "<none>" : file.pods.joined(separator: ",")
             let age = file.lastModified.map { HumanDuration.since($0, now: now) } ?? "<unknown>"
             // A table row is one line: multi-line errors (one per field) are folded; -o yaml shows them whole.
-            let error = (file.error ?? "").split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
+            let lines = (file.error ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            // "header:" followed by its items reads "header: item; item".
+            var error = ""
+            for line in lines {
+                error += error.isEmpty || error.hasSuffix(":") ? (error.isEmpty ? "" : " ") + line : "; " + line
+            }
             text += [file.path, file.state, pods, age, error].joined(separator: "\t") + "\n"
         }
         return TabWriter.table.format(text)

@@ -153,7 +153,9 @@ public struct PodDescriber: Sendable {
         var s = t.key ?? ""
         if let value = t.value, !value.isEmpty { s += "=" + value }
         if let effect = t.effect, !effect.isEmpty { s += ":" + effect }
-        if t.operator == "Exists", (t.value ?? "").isEmpty { s += (t.key ?? "").isEmpty ? "op=Exists" : " op=Exists" }
+        if t.operator == "Exists", (t.value ?? "").isEmpty {
+            s += (t.key ?? "").isEmpty && (t.effect ?? "").isEmpty ? "op=Exists" : " op=Exists"
+        }
         if let seconds = t.tolerationSeconds { s += " for \(seconds)s" }
         return s
     }

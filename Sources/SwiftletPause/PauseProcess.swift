@@ -24,12 +24,15 @@ struct PauseProcess {
     init(options: PauseOptions) throws {
         self.options = options
         _ = swl_set_name("swiftlet-pause")
-        var flags = SWL_CLONE_NEWNET | SWL_CLONE_NEWIPC | SWL_CLONE_NEWUTS
+        var flags = SWL_CLONE_NEWIPC
+        if !options.hostNetwork { flags |= SWL_CLONE_NEWNET | SWL_CLONE_NEWUTS }
         if options.sharePID { flags |= SWL_CLONE_NEWPID }
-        try syscallRetrying("unshare", "net/ipc/uts") { swl_unshare(flags) }
-        let name = options.hostname
-        try syscallRetrying("sethostname", name) { swl_sethostname(name, name.utf8.count) }
-        try syscallRetrying("bring up", "lo") { swl_loopback_up() }
+        try syscallRetrying("unshare", "pod namespaces") { swl_unshare(flags) }
+        if !options.hostNetwork {
+            let name = options.hostname
+            try syscallRetrying("sethostname", name) { swl_sethostname(name, name.utf8.count) }
+            try syscallRetrying("bring up", "lo") { swl_loopback_up() }
+        }
         // Orphans of container processes (daemonised children) are reparented to us and reaped here.
         try syscallRetrying("prctl", "PR_SET_CHILD_SUBREAPER") { swl_set_child_subreaper() }
         if options.sharePID { namespaceInit = try PauseProcess.startNamespaceInit() }

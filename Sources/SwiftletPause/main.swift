@@ -12,12 +12,13 @@ import SwiftletSystem
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4 else {
-    FileIO.report("usage: swiftlet-pause POD_RUN_DIR HOSTNAME INIT_PATH [--share-pid]")
+    FileIO.report("usage: swiftlet-pause POD_RUN_DIR HOSTNAME INIT_PATH [--share-pid] [--host-network]")
     exit(2)
 }
 let options = PauseOptions(
     runDirectory: PodRunDirectory(path: arguments[1]), hostname: arguments[2], initPath: arguments[3],
-    sharePID: arguments.dropFirst(4).contains("--share-pid"))
+    sharePID: arguments.dropFirst(4).contains("--share-pid"),
+    hostNetwork: arguments.dropFirst(4).contains("--host-network"))
 
 // Nothing but stdio is ours to keep; whatever the spawner leaked would live as long as the pod.
 _ = swl_close_range(3)

@@ -22,7 +22,11 @@ extension PodRuntime {
             try FileIO.writeAtomically(dir.podFile, String(decoding: try KubeJSON.encode(pod), as: UTF8.self), mode: 0o600)
             let hostname = Self.hostname(of: pod)
             try FileIO.writeAtomically(dir.hostnameFile, hostname + "\n")
-            try FileIO.writeAtomically(dir.hostsFile, Self.hostsFile(hostname: hostname))
+            // A host-network pod sees the host's names, as on Kubernetes.
+            let hosts = pod.spec.hostNetwork == true
+                ? ((try? FileIO.readString("/etc/hosts")) ?? nil) ?? Self.hostsFile(hostname: hostname)
+                : Self.hostsFile(hostname: hostname)
+            try FileIO.writeAtomically(dir.hostsFile, hosts)
             try FileIO.makeDirectories(dir.shmDir)
             if !Mount.mountPoints(under: dir.shmDir).contains(dir.shmDir) {
                 // One /dev/shm per pod, shared by its containers like their IPC namespace (64 MiB as containerd).
@@ -36,6 +40,7 @@ extension PodRuntime {
         let pipe = try Spawn.pipe()
         var arguments = [configuration.pausePath, dir.path, Self.hostname(of: pod), configuration.initPath]
         if pod.spec.shareProcessNamespace == true { arguments.append("--share-pid") }
+        if pod.spec.hostNetwork == true { arguments.append("--host-network") }
         let stderrFD = open(dir.path + "/pause.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         defer { if stderrFD >= 0 { close(stderrFD) } }
         let launcher: pid_t
@@ -136,6 +141,10 @@ extension PodRuntime {
     }
 
     static func hostname(of pod: Pod) -> String {
+        if pod.spec.hostNetwork == true {
+            var buffer = [CChar](repeating: 0, count: 256)
+            if gethostname(&buffer, buffer.count) == 0 { return String(cString: buffer) }
+        }
         if let h = pod.spec.hostname, !h.isEmpty { return h }
         // Kubernetes truncates the pod name to 63 characters for the hostname.
         return String(pod.name.prefix(63)).trimmingSuffix("-.")

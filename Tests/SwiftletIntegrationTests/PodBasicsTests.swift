@@ -123,6 +123,40 @@ final class PodBasicsTests: IntegrationTestCase {
         XCTAssertEqual(failed.status?.containerStatuses?.first?.state.waiting?.reason, "PodInitializing")
     }
 
+    func testHostNetworkAndSharedProcessNamespace() throws {
+        let hostInterfaces = try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net").sorted()
+        var hostname = [CChar](repeating: 0, count: 256)
+        gethostname(&hostname, hostname.count)
+        try harness.write(
+            "shared.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hostnet}
+            spec:
+              hostNetwork: true
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "echo host=$(hostname); echo nets=$(ls /sys/class/net | sort | tr '\\n' ' '); exec sleep 3600"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: sharedpid}
+            spec:
+              shareProcessNamespace: true
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: a, image: busybox, command: ["sh", "-c", "exec sleep 3601"]}
+              - {name: b, image: busybox, command: ["sh", "-c", "sleep 1; echo seen=$(ps -o args | grep -c '^sleep 3601'); echo pid1=$(cat /proc/1/comm); exec sleep 3600"]}
+            """)
+        let log = try harness.waitForLog("hostnet", "main", contains: "nets=")
+        XCTAssertTrue(log.contains("host=\(String(cString: hostname))\n"), log)
+        XCTAssertTrue(log.contains("nets=" + hostInterfaces.joined(separator: " ")), "\(hostInterfaces) vs \(log)")
+        let shared = try harness.waitForLog("sharedpid", "b", contains: "pid1=")
+        XCTAssertTrue(shared.contains("seen=1"), "b sees a's process: \(shared)")
+        XCTAssertTrue(shared.contains("pid1=pause"), "the pod's pause is PID 1 of the shared namespace: \(shared)")
+    }
+
     /// Seconds since the epoch of a run record written by swiftlet-pause.
     func record(_ pod: Pod, _ container: String, _ attempt: Int, _ kind: String) throws -> Double {
         let path = "\(harness.run)/pods/\(pod.uid)/status/\(container).\(attempt).\(kind)"
