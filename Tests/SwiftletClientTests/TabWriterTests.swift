@@ -24,6 +24,6 @@ final class TabWriterTests: XCTestCase {
             path: "/m/bad.yaml", state: "Invalid", error: "document 1: 2 error(s):\n  metadata.name: Required value\n  spec.containers: Required value")
         let out = ManifestPrinter.table([file], now: Date())
         XCTAssertEqual(out.split(separator: "\n").count, 2, out)
-        XCTAssertTrue(out.hasSuffix("document 1: 2 error(s):; metadata.name: Required value; spec.containers: Required value\n"), out)
+        XCTAssertTrue(out.hasSuffix("document 1: 2 error(s): metadata.name: Required value; spec.containers: Required value\n"), out)
     }
 }

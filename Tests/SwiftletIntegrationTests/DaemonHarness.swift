@@ -28,9 +28,9 @@ final class DaemonHarness {
         return url.path
     }()
 
-    /// One busybox root filesystem per test run, built from Debian's busybox-static.
+    /// One busybox root filesystem, built once from Debian's busybox-static and reused by later runs.
     static let busyboxRootfs: String = {
-        let dir = "/tmp/swiftlet-it-busybox-\(getpid())"
+        let dir = "/tmp/swiftlet-it-busybox"
         if !FileManager.default.fileExists(atPath: dir + "/bin/busybox") {
             _ = try? DaemonHarness.runTool("/bin/sh", [repository + "/scripts/make-busybox-rootfs", dir])
         }
