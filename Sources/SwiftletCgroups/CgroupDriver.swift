@@ -4,9 +4,8 @@
 /// `/` is ignored, `.` and `..` components are rejected (`CgroupError.invalidPath`). Non-throwing
 /// members treat an invalid path as a cgroup that does not exist.
 ///
-/// Resource limits (cpu shares/weight, CFS quota / `cpu.max`, memory limit / `memory.max`, pids) are
-/// a later step. Their seam is each driver's `directory(for:controller:)` (v1) / `directory(for:)` (v2):
-/// a future `apply(_ resources:to:)` writes the right file in the right hierarchy through it.
+/// Resource limits and usage go through `apply(_:to:)`, `stats(_:)` and `oomKills(_:)`, which pick the
+/// interface files of the layout (v1 `cpu.shares` / v2 `cpu.weight`, and so on).
 public protocol CgroupDriver: Sendable {
     var layout: CgroupLayout { get }
     /// Creates the cgroup (relative path like "swiftlet/pod<uid>/<container>") in every used hierarchy, parents
@@ -25,4 +24,14 @@ public protocol CgroupDriver: Sendable {
     func remove(_ path: String) throws
     /// Whether the cgroup directory exists in at least one hierarchy (so half-created leftovers are seen).
     func exists(_ path: String) -> Bool
+    /// Writes the limits that are set (nil fields are left as they are) into the cgroup's interface files.
+    /// Throws `CgroupError.writeFailed` naming the file and value the kernel refused, or
+    /// `.controllerNotMounted` (v1) when a set limit has no hierarchy to go to.
+    func apply(_ limits: CgroupLimits, to path: String) throws
+    /// Current usage of the cgroup and its descendants, or nil when the cgroup does not exist. Figures
+    /// whose file is missing (controller not mounted or not enabled) read as 0.
+    func stats(_ path: String) -> CgroupStats?
+    /// How many processes the kernel OOM killer has killed in the cgroup (`oom_kill` of v1
+    /// `memory.oom_control` / v2 `memory.events`); 0 when unknown.
+    func oomKills(_ path: String) -> UInt64
 }

@@ -13,6 +13,8 @@ public enum CgroupError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(path: String, value: String, errno: Int32)
     case createFailed(path: String, errno: Int32)
     case removeFailed(path: String, errno: Int32)
+    /// A limit was asked for whose v1 controller has no mounted hierarchy (`file` is the interface file it needs).
+    case controllerNotMounted(controller: String, file: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum CgroupError: Error, Sendable, Equatable, CustomStringConvertible {
             return "mkdir \(path): \(Self.message(code))"
         case .removeFailed(let path, let code):
             return "rmdir \(path): \(Self.message(code))"
+        case .controllerNotMounted(let controller, let file):
+            return "cannot write \(file): cgroup v1 controller \"\(controller)\" is not mounted"
         }
     }
 
