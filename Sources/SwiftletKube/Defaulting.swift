@@ -59,6 +59,7 @@ extension Container {
             }
             self.ports = ports
         }
+        resources?.applyDefaults()
     }
 
     /// `:latest` or no tag (and no digest) pulls every time; any other tag or a digest only when absent.
@@ -82,5 +83,18 @@ extension Container {
             return String(lastComponent[lastComponent.index(after: colon)...])
         }
         return hasDigest ? nil : "latest"
+    }
+}
+
+extension ResourceRequirements {
+    /// Requests default to limits for every resource with a limit and no request (`SetDefaults_Pod`).
+    /// Unlike Go, an empty limits map leaves requests alone: an empty map is omitted on the wire anyway.
+    public mutating func applyDefaults() {
+        guard let limits, !limits.isEmpty else { return }
+        var requests = self.requests ?? [:]
+        for (name, limit) in limits where requests[name] == nil {
+            requests[name] = limit
+        }
+        self.requests = requests
     }
 }

@@ -135,6 +135,7 @@ public struct Container: Codable, Hashable, Sendable {
     public var terminationMessagePolicy: String?
     public var stdin: Bool?
     public var tty: Bool?
+    public var resources: ResourceRequirements?
 
     public init(name: String, image: String?, command: [String]? = nil, args: [String]? = nil) {
         self.name = name
@@ -145,7 +146,7 @@ public struct Container: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
-        case terminationMessagePath, terminationMessagePolicy, stdin, tty
+        case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -164,6 +165,7 @@ public struct Container: Codable, Hashable, Sendable {
         terminationMessagePolicy = try c.decodeIfPresent(String.self, forKey: .terminationMessagePolicy)
         stdin = try c.decodeIfPresent(Bool.self, forKey: .stdin)
         tty = try c.decodeIfPresent(Bool.self, forKey: .tty)
+        resources = try c.decodeIfPresent(ResourceRequirements.self, forKey: .resources)
     }
 
     /// A sidecar: an init container with `restartPolicy: Always`.

@@ -158,6 +158,9 @@ extension Container {
             if env.name.isEmpty { errs.append(.required(epath)) }
             errs += NameValidation.isEnvVarName(env.name).map { .invalid(epath, .string(env.name), $0) }
         }
+        if let resources {
+            errs += resources.validate(path: "\(path).resources")
+        }
         return errs
     }
 
