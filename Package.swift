@@ -74,6 +74,7 @@ let package = Package(
             name: "SwiftletAgent",
             dependencies: [
                 "SwiftletKube", "SwiftletLifecycle", "SwiftletManifests", "SwiftletRuntime", "SwiftletServer",
+                "SwiftletCgroups",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

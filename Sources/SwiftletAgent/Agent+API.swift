@@ -163,6 +163,12 @@ extension Agent: PodAPIBackend {
     public func manifestFiles() async -> [ManifestFileStatus] {
         staticSource?.statuses ?? []
     }
+
+    public func statsSummary() async -> StatsSummary? {
+        let pods = Array(published.values)
+        let stats = self.stats
+        return await stats.summary(pods: pods)
+    }
 }
 
 extension PodWorker {

@@ -33,6 +33,10 @@ public actor Agent {
     var statusWatches: [Int32: String] = [:]
     let watcher: DirectoryWatcher
     let hostIP: String?
+    let stats: StatsCollector
+    let node: NodeResources
+    /// Pods whose requests were admitted against the node's allocatable resources.
+    var admittedUIDs: Set<String> = []
     var manifestWatch: Int32?
 
     enum PodSource: Sendable { case file, api }
@@ -45,6 +49,9 @@ public actor Agent {
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
+        self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)
+        self.node = NodeResources.detect(
+            reservedCPUMilli: configuration.reservedCPUMilli, reservedMemoryBytes: configuration.reservedMemoryBytes)
         if let dir = configuration.manifestDirectory {
             staticSource = StaticPodSource(directory: dir, nodeName: configuration.nodeName)
         }
@@ -181,11 +188,14 @@ public actor Agent {
         let worker = PodWorker(
             pod: pod, runtime: runtime, events: events, backoffInitial: configuration.backoffInitial,
             backoffMaximum: configuration.backoffMaximum, adoptedStatus: adoptedStatus,
-            hostIP: hostIP, logger: logger,
+            hostIP: hostIP, node: node, podPidsLimit: configuration.podPidsLimit, adopted: adopted != nil,
+            logger: logger,
+            admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },
             publish: { [weak self] p in await self?.published(p) },
             removed: { [weak self] p in await self?.removed(p) })
         workers[pod.uid] = worker
         sources[pod.uid] = source
+        if adopted != nil { admittedUIDs.insert(pod.uid) }
         keys[pod.key] = pod.uid
         var initial = pod
         initial.status = adoptedStatus ?? PodStatus(phase: .pending)
@@ -219,8 +229,17 @@ public actor Agent {
         broadcast(WatchEvent(type: old == nil ? WatchEvent.added : WatchEvent.modified, object: pod))
     }
 
+    /// The kubelet's resource admission against the pods admitted so far (finished pods release theirs).
+    func admission(_ pod: Pod) -> (admitted: Bool, reason: String?, message: String?) {
+        let running = admittedUIDs.compactMap { published[$0] }.filter { !($0.status?.phase?.isTerminal ?? false) }
+        let verdict = SwiftletLifecycle.admit(pod: pod, running: running, allocatable: node.allocatable)
+        if verdict.admitted { admittedUIDs.insert(pod.uid) }
+        return verdict
+    }
+
     func removed(_ pod: Pod) {
         let uid = pod.uid
+        admittedUIDs.remove(uid)
         workers[uid] = nil
         sources[uid] = nil
         if keys[pod.key] == uid { keys[pod.key] = nil }

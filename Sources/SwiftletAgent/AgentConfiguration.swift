@@ -17,6 +17,11 @@ public struct AgentConfiguration: Sendable {
     public var housekeepingInterval: TimeInterval = 2
     /// `status.hostIP` of every pod; nil: the host's first non-loopback IPv4 address.
     public var hostIP: String?
+    /// `pids.max` of every pod cgroup (the kubelet's podPidsLimit); nil: unlimited.
+    public var podPidsLimit: Int64?
+    /// Held back from the host's capacity when admitting pods (the kubelet's system-reserved).
+    public var reservedCPUMilli: Int64 = 0
+    public var reservedMemoryBytes: Int64 = 0
 
     public init(runtime: RuntimeConfiguration, manifestDirectory: String?, socketPath: String, nodeName: String) {
         self.runtime = runtime

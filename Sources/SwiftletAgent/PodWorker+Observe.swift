@@ -36,7 +36,8 @@ extension PodWorker {
                 state = .exited(
                     exitCode: exit.exitCode, signal: nil, finishedAt: exit.finishedAt, reason: "StartError", message: error)
             } else {
-                state = .exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: exit.finishedAt, reason: nil, message: nil)
+                state = .exited(
+                    exitCode: exit.exitCode, signal: exit.signal, finishedAt: exit.finishedAt, reason: exit.reason, message: nil)
             }
         } else if sandboxAlive {
             state = .running
@@ -64,6 +65,7 @@ extension PodWorker {
         var status = PodStatusComputer.computePodStatus(
             pod: pod, observed: observed, previous: self.status,
             backoff: { [self] name in backoffWindow(name, observed: observed, now: now) }, deleting: deleting, now: now)
+        status.qosClass = podQOSClass(pod).rawValue
         if let hostIP {
             status.hostIP = hostIP
             status.hostIPs = [HostIP(ip: hostIP)]

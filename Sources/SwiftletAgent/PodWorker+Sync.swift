@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletCgroups
 import SwiftletImages
 import SwiftletKube
 import SwiftletLifecycle
@@ -16,6 +17,29 @@ extension PodWorker {
         if finished {
             await publishCurrent()
             return
+        }
+        if !admitted {
+            let verdict = await admission(pod)
+            guard verdict.admitted else {
+                // Unlike the kubelet, which fails such a pod for good, it waits Pending and starts
+                // once the pods that use the node's resources are gone.
+                var pending = computeStatus(observed, deleting: false)
+                pending.reason = verdict.reason
+                pending.message = verdict.message
+                if status?.reason != verdict.reason || status?.message != verdict.message {
+                    await events.record(
+                        pod, type: "Warning", reason: verdict.reason ?? "Rejected", message: verdict.message ?? "")
+                }
+                status = pending
+                await publishCurrent()
+                scheduleWake(after: 2)
+                return
+            }
+            admitted = true
+            if status?.reason?.hasPrefix("OutOf") == true {
+                status?.reason = nil
+                status?.message = nil
+            }
         }
         let now = Date()
         let actions = PodActionPlanner.computePodActions(
@@ -71,7 +95,8 @@ extension PodWorker {
         }
         let runtime = self.runtime, pod = self.pod
         do {
-            _ = try await offload { try runtime.createSandbox(pod: pod) }
+            let limits = CgroupLimits(CgroupResources.pod(pod, podPidsLimit: podPidsLimit))
+            _ = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
             sandboxFailures = 0
             sandboxBackoffUntil = nil
             return true
@@ -111,7 +136,12 @@ extension PodWorker {
             await events.record(
                 pod, reason: "Pulled",
                 message: "Container image \"\(container.image ?? "")\" already present on machine", fieldPath: field)
-            _ = try await offload { try runtime.startContainer(pod: pod, container: container, attempt: attempt, image: image) }
+            let limits = CgroupLimits(CgroupResources.container(container))
+            let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
+            _ = try await offload {
+                try runtime.startContainer(
+                    pod: pod, container: container, attempt: attempt, image: image, limits: limits, oomScoreAdj: score)
+            }
             startFailures[name] = nil
             startFailureTimes[name] = nil
             startBackoff.reset(key)

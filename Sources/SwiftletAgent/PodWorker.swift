@@ -19,6 +19,12 @@ actor PodWorker {
     /// Called once the pod is gone (deleted and cleaned up).
     let removed: @Sendable (Pod) async -> Void
     let hostIP: String?
+    let node: NodeResources
+    let podPidsLimit: Int64?
+    /// Asks the agent whether the pod's requests fit next to the admitted pods.
+    let admission: @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?)
+    /// Admitted once; a re-adopted pod was admitted by the agent that started it.
+    var admitted: Bool
 
     private(set) var pod: Pod
     var status: PodStatus?
@@ -42,7 +48,9 @@ actor PodWorker {
 
     init(
         pod: Pod, runtime: PodRuntime, events: EventRecorder, backoffInitial: TimeInterval, backoffMaximum: TimeInterval,
-        adoptedStatus: PodStatus?, hostIP: String?, logger: Logger,
+        adoptedStatus: PodStatus?, hostIP: String?, node: NodeResources, podPidsLimit: Int64?, adopted: Bool,
+        logger: Logger,
+        admission: @escaping @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?),
         publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void
     ) {
         self.uid = pod.uid
@@ -53,6 +61,10 @@ actor PodWorker {
         self.publish = publish
         self.removed = removed
         self.hostIP = hostIP
+        self.node = node
+        self.podPidsLimit = podPidsLimit
+        self.admission = admission
+        self.admitted = adopted
         self.backoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
         self.startBackoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
         self.status = adoptedStatus

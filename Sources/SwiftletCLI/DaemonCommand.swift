@@ -25,14 +25,17 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Maximum crash-loop back-off in seconds (kubelet: 300).") var backoffMax: Double?
     @Option(help: "Seconds between full re-syncs of every pod.") var housekeepingInterval: Double?
     @Option(help: "Seconds between full re-reads of the manifest directory.") var manifestRescanInterval: Double?
+    @Option(help: "pids.max of every pod cgroup (the kubelet's podPidsLimit); -1 = unlimited.") var podPidsLimit: Int64?
+    @Option(help: "Resources held back from pods, e.g. cpu=100m,memory=256Mi.") var systemReserved: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
 
     func run() async throws {
         var settings = try DaemonSettings.load(path: config)
-        settings.override(
+        try settings.override(
             manifestDir: manifestDir, stateDir: stateDir, runDir: runDir, logDir: logDir, socket: socket,
             nodeName: nodeName, cgroupParent: cgroupParent, backoffInitial: backoffInitial, backoffMax: backoffMax,
-            housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval)
+            housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval,
+            podPidsLimit: podPidsLimit, systemReserved: systemReserved)
         if checkConfig {
             print("configuration is valid")
             return
@@ -56,6 +59,9 @@ struct DaemonCommand: AsyncParsableCommand {
         agentConfiguration.backoffMaximum = settings.backoffMax
         agentConfiguration.housekeepingInterval = settings.housekeepingInterval
         agentConfiguration.manifestRescanInterval = settings.manifestRescanInterval
+        agentConfiguration.podPidsLimit = settings.podPidsLimit
+        agentConfiguration.reservedCPUMilli = settings.systemReserved["cpu"]?.milliValue ?? 0
+        agentConfiguration.reservedMemoryBytes = settings.systemReserved["memory"]?.value ?? 0
 
         let agent = try Agent(configuration: agentConfiguration, runtime: runtime, logger: logger)
         try await agent.start()

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletKube
 import Yams
 
 /// The daemon's settings: defaults, then the config file, then flags.
@@ -14,6 +15,8 @@ struct DaemonSettings {
     var backoffMax: Double = 300
     var housekeepingInterval: Double = 2
     var manifestRescanInterval: Double = 20
+    var podPidsLimit: Int64?
+    var systemReserved: [String: Quantity] = [:]
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -53,6 +56,8 @@ struct DaemonSettings {
             case "backoffMax": settings.backoffMax = try number()
             case "housekeepingInterval": settings.housekeepingInterval = try number()
             case "manifestRescanInterval": settings.manifestRescanInterval = try number()
+            case "podPidsLimit": settings.podPidsLimit = Int64(try number())
+            case "systemReserved": settings.systemReserved = try parseReserved(try string(), source: "\(path): \(key)")
             default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
             }
         }
@@ -62,8 +67,10 @@ struct DaemonSettings {
     mutating func override(
         manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
         cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
-        manifestRescanInterval: Double?
-    ) {
+        manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?
+    ) throws {
+        if let podPidsLimit { self.podPidsLimit = podPidsLimit < 0 ? nil : podPidsLimit }
+        if let systemReserved { self.systemReserved = try Self.parseReserved(systemReserved, source: "--system-reserved") }
         if let manifestDir { self.manifestDir = manifestDir.isEmpty ? nil : manifestDir }
         if let stateDir { self.stateDir = stateDir }
         if let runDir { self.runDir = runDir }
@@ -75,5 +82,20 @@ struct DaemonSettings {
         if let backoffMax { self.backoffMax = backoffMax }
         if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
         if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    }
+
+    /// `cpu=100m,memory=256Mi`, as the kubelet's --system-reserved.
+    static func parseReserved(_ text: String, source: String) throws -> [String: Quantity] {
+        var result: [String: Quantity] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, ["cpu", "memory"].contains(parts[0]) else {
+                throw ConfigError(description: "\(source): expected cpu=QUANTITY,memory=QUANTITY, got \"\(item)\"")
+            }
+            do { result[String(parts[0])] = try Quantity(parsing: String(parts[1])) } catch {
+                throw ConfigError(description: "\(source): \(parts[0]): \(error)")
+            }
+        }
+        return result
     }
 }

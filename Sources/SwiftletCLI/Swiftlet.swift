@@ -7,6 +7,6 @@ struct Swiftlet: AsyncParsableCommand {
         subcommands: [
             DaemonCommand.self, ImagesCommand.self,
             GetCommand.self, DescribeCommand.self, LogsCommand.self, RunCommand.self,
-            CreateCommand.self, ApplyCommand.self, DeleteCommand.self, VersionCommand.self,
+            CreateCommand.self, ApplyCommand.self, DeleteCommand.self, TopCommand.self, VersionCommand.self,
         ])
 }

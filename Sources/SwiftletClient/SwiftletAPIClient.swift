@@ -103,6 +103,9 @@ public struct SwiftletAPIClient: Sendable {
 
     public func version() throws -> ServerVersion { try call("GET", "/version") }
 
+    /// The kubelet Summary API: node, pod and container CPU and memory.
+    public func statsSummary() throws -> StatsSummary { try call("GET", "/stats/summary") }
+
     // MARK: plumbing
 
     private func podsPath(_ namespace: String?) -> String {

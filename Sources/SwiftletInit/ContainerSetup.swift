@@ -16,6 +16,7 @@ struct ContainerSetup {
     func run() throws -> Never {
         // Join the cgroups first, so everything below (and the command) is accounted there.
         try joinCgroups()
+        try setOOMScore()
         // Our mount namespace is a copy of the host's: stop propagation both ways before mounting.
         try mount(nil, "/", nil, SWL_MS_REC | SWL_MS_PRIVATE, stage: "make / private")
         try mount(spec.rootfs, spec.rootfs, nil, SWL_MS_BIND | SWL_MS_REC, stage: "bind rootfs")
@@ -34,6 +35,13 @@ struct ContainerSetup {
                 throw ContainerSetupError(stage: "join cgroup", detail: "\(error)")
             }
         }
+    }
+
+    /// Best effort: lowering the score needs CAP_SYS_RESOURCE, which root lacks on some hosts (these
+    /// test machines among them); a container must not fail to start over its OOM preference.
+    func setOOMScore() throws {
+        guard let value = spec.oomScoreAdj else { return }
+        try? FileIO.write("/proc/self/oom_score_adj", String(value))
     }
 
     func mount(_ source: String?, _ target: String, _ type: String?, _ flags: UInt, data: String? = nil, stage: String) throws {

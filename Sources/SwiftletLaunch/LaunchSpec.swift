@@ -15,6 +15,8 @@ public struct LaunchSpec: Hashable, Sendable {
     /// (`shareProcessNamespace: true`).
     public var privatePIDNamespace: Bool
     public var binds: [Bind]
+    /// Written to /proc/self/oom_score_adj before exec (the kubelet's per-QoS value); nil leaves it inherited.
+    public var oomScoreAdj: Int? = nil
 
     public struct Bind: Hashable, Sendable {
         public var source: String
@@ -55,6 +57,7 @@ public struct LaunchSpec: Hashable, Sendable {
         for b in binds {
             file.append("bind", (b.readOnly ? "ro" : "rw") + "\t" + b.source + "\t" + b.destination)
         }
+        if let oomScoreAdj { file.append("oomScoreAdj", String(oomScoreAdj)) }
         return file.encoded()
     }
 
@@ -86,5 +89,9 @@ public struct LaunchSpec: Hashable, Sendable {
             rootfs: rootfs, arguments: args, environment: file.all("env"),
             workingDirectory: file.first("cwd") ?? "/", cgroupProcs: file.all("cgroup"), logPath: log,
             privatePIDNamespace: file.first("pidns") != "pod", binds: binds)
+        if let raw = file.first("oomScoreAdj") {
+            guard let value = Int(raw), (-1000...1000).contains(value) else { throw DecodeError.invalid("oomScoreAdj", raw) }
+            oomScoreAdj = value
+        }
     }
 }

@@ -34,11 +34,15 @@ public enum RunRecord {
         public var exitCode: Int32
         public var signal: Int32?
         public var finishedAt: WallTime
+        /// Set by the runtime's own evidence, e.g. `OOMKilled` when the container's memory cgroup
+        /// counted an OOM kill during this run.
+        public var reason: String?
 
-        public init(exitCode: Int32, signal: Int32?, finishedAt: WallTime) {
+        public init(exitCode: Int32, signal: Int32?, finishedAt: WallTime, reason: String? = nil) {
             self.exitCode = exitCode
             self.signal = signal
             self.finishedAt = finishedAt
+            self.reason = reason
         }
 
         public func encoded() -> String {
@@ -46,6 +50,7 @@ public enum RunRecord {
             f.append("exitCode", String(exitCode))
             if let signal { f.append("signal", String(signal)) }
             f.append("finishedAt", finishedAt.record)
+            if let reason { f.append("reason", reason) }
             return f.encoded()
         }
 
@@ -53,7 +58,8 @@ public enum RunRecord {
             guard let f = try? KeyValueFile(parsing: text), let code = f.first("exitCode").flatMap({ Int32($0) }),
                 let at = f.first("finishedAt").flatMap({ WallTime(record: $0) })
             else { return nil }
-            self.init(exitCode: code, signal: f.first("signal").flatMap { Int32($0) }, finishedAt: at)
+            self.init(
+                exitCode: code, signal: f.first("signal").flatMap { Int32($0) }, finishedAt: at, reason: f.first("reason"))
         }
     }
 
@@ -120,5 +126,33 @@ public enum PauseRequest: Hashable, Sendable {
         case ("shutdown", 1): self = .shutdown
         default: return nil
         }
+    }
+}
+
+/// The OOM-kill counter of a container's memory cgroup: `oom_kill N` in `memory.events` (v2) or
+/// `memory.oom_control` (v1, kernel 4.13+). Read by swiftlet-pause at start and exit of a run.
+public enum OOMKillCounter {
+    /// The counter files for the cgroups a process joins (their `cgroup.procs` paths).
+    public static func files(forProcs procs: [String]) -> [String] {
+        var files: [String] = []
+        for path in procs {
+            guard let slash = path.lastIndex(of: "/") else { continue }
+            let dir = String(path[..<slash])
+            for name in ["memory.events", "memory.oom_control"] where FileIO.exists(dir + "/" + name) {
+                files.append(dir + "/" + name)
+            }
+        }
+        return files
+    }
+
+    public static func read(_ files: [String]) -> UInt64 {
+        var total: UInt64 = 0
+        for file in files {
+            guard let text = try? FileIO.readString(file) else { continue }
+            for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+                total += UInt64(line.dropFirst(9)) ?? 0
+            }
+        }
+        return total
     }
 }

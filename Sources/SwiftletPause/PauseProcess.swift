@@ -9,6 +9,9 @@ struct PauseProcess {
         var name: String
         var attempt: Int
         var pid: pid_t
+        /// The container's memory-cgroup OOM counter files and their value when the run started.
+        var oomFiles: [String]
+        var oomKillsAtStart: UInt64
     }
 
     let options: PauseOptions
@@ -131,8 +134,7 @@ struct PauseProcess {
                 if !streams[i].pump(buffer: &buffer) { closed.append(streams[i].fd) }
             }
             closeStreams(closed)
-            let exit = ExitStatus(waitStatus: status)
-            let record = RunRecord.Exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: .now())
+            let record = exitRecord(child, status: status)
             let path = RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt)
             do { try FileIO.writeAtomically(path, record.encoded()) } catch {
                 FileIO.report("swiftlet-pause: cannot record exit of \(child.name): \(error)")
@@ -223,10 +225,20 @@ struct PauseProcess {
         _ = fcntl(err.read, F_SETFL, O_NONBLOCK)
         streams.append(LogStream(fd: out.read, logFD: logOut, stream: "stdout", container: name))
         streams.append(LogStream(fd: err.read, logFD: logErr, stream: "stderr", container: name))
-        children[pid] = Child(name: name, attempt: attempt, pid: pid)
+        let oomFiles = OOMKillCounter.files(forProcs: spec.cgroupProcs)
+        children[pid] = Child(
+            name: name, attempt: attempt, pid: pid, oomFiles: oomFiles, oomKillsAtStart: OOMKillCounter.read(oomFiles))
         let record = RunRecord.Started(pid: pid, startedAt: .now())
         try FileIO.writeAtomically(RunRecord.startFile(dir.statusDir, name, attempt), record.encoded())
         return pid
+    }
+
+    /// A SIGKILL while the memory cgroup counted a new OOM kill is the kernel's OOM killer: `OOMKilled`.
+    func exitRecord(_ child: Child, status: Int32) -> RunRecord.Exited {
+        let exit = ExitStatus(waitStatus: status)
+        let oomKilled = exit.signal == SIGKILL && OOMKillCounter.read(child.oomFiles) > child.oomKillsAtStart
+        return RunRecord.Exited(
+            exitCode: exit.exitCode, signal: exit.signal, finishedAt: .now(), reason: oomKilled ? "OOMKilled" : nil)
     }
 
     /// Kills every container, waits for them (recording their exits), and exits.
@@ -239,9 +251,8 @@ struct PauseProcess {
             if pid < 0 && swl_errno() != EINTR { break }
             if pid > 0 && children[pid] != nil {
                 // Put the status back for reap() to record, by handling it inline.
-                let child = children.removeValue(forKey: pid)!
-                let exit = ExitStatus(waitStatus: status)
-                let record = RunRecord.Exited(exitCode: exit.exitCode, signal: exit.signal, finishedAt: .now())
+                guard let child = children.removeValue(forKey: pid) else { continue }
+                let record = exitRecord(child, status: status)
                 try? FileIO.writeAtomically(
                     RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt), record.encoded())
             }

@@ -36,6 +36,9 @@ default:
     exit(0)
 }
 
+// The kubelet's (containerd's) value for the sandbox: the OOM killer takes containers first.
+try? FileIO.write("/proc/self/oom_score_adj", "-998")
+
 do {
     var pause = try PauseProcess(options: options)
     pause.announceReady()

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletCgroups
 import SwiftletImages
 import SwiftletKube
 import SwiftletLaunch
@@ -32,7 +33,10 @@ extension PodRuntime {
     /// Prepares attempt `attempt` of a container (fresh writable layer over the image, cgroup,
     /// log directory, launch spec) and asks the pod's pause process to start it.
     /// Returns the container's pid in the host pid namespace.
-    public func startContainer(pod: Pod, container: Container, attempt: Int, image: ImageRecord) throws -> Int32 {
+    public func startContainer(
+        pod: Pod, container: Container, attempt: Int, image: ImageRecord, limits: CgroupLimits? = nil,
+        oomScoreAdj: Int? = nil
+    ) throws -> Int32 {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
         let hostname = Self.hostname(of: pod)
@@ -48,6 +52,8 @@ extension PodRuntime {
             rootfs = try prepareRootfs(uid: uid, container: container.name, attempt: attempt, image: image)
             let cgroup = containerCgroup(uid: uid, container: container.name)
             try cgroups.create(cgroup)
+            // Limits are in place before the process joins the cgroup, so it never runs unlimited.
+            if let limits { try cgroups.apply(limits, to: cgroup) }
             try FileIO.makeDirectories((logPath as NSString).deletingLastPathComponent)
             let spec = LaunchSpec(
                 rootfs: rootfs, arguments: argv, environment: environment,
@@ -59,7 +65,9 @@ extension PodRuntime {
                     .init(source: dir.hostnameFile, destination: "/etc/hostname", readOnly: false),
                     .init(source: dir.shmDir, destination: "/dev/shm", readOnly: false),
                 ])
-            try FileIO.writeAtomically(dir.launchFile(container.name), spec.encoded(), mode: 0o600)
+            var launch = spec
+            launch.oomScoreAdj = oomScoreAdj
+            try FileIO.writeAtomically(dir.launchFile(container.name), launch.encoded(), mode: 0o600)
         } catch let error as RuntimeError {
             throw error
         } catch {

@@ -15,6 +15,8 @@ public struct ObservedAttempt: Sendable, Hashable {
         public var exitCode: Int32
         public var signal: Int32?
         public var finishedAt: Date
+        /// The runtime's reason when it knows better than the exit code (`OOMKilled`).
+        public var reason: String?
     }
 }
 
@@ -39,7 +41,7 @@ extension PodRuntime {
                 guard let text = try? FileIO.readString(path), let record = RunRecord.Exited(decoding: text) else { continue }
                 entry.exit = .init(
                     exitCode: record.exitCode, signal: record.signal,
-                    finishedAt: Date(timeIntervalSince1970: record.finishedAt.timeIntervalSince1970))
+                    finishedAt: Date(timeIntervalSince1970: record.finishedAt.timeIntervalSince1970), reason: record.reason)
             case "error":
                 entry.startError = (try? FileIO.readString(path)) ?? "container start failed"
             default:

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletCgroups
 import SwiftletKube
 import SwiftletLaunch
 import SwiftletSystem
@@ -12,7 +13,8 @@ public struct SandboxHandle: Sendable, Hashable {
 extension PodRuntime {
     /// Creates the pod's run directory, /etc/hosts, /dev/shm and cgroup, then starts swiftlet-pause
     /// and waits for it to report its namespaces ready.
-    public func createSandbox(pod: Pod) throws -> SandboxHandle {
+    /// `podLimits` go on the pod cgroup (the kubelet's ResourceConfigForPod) before anything runs in it.
+    public func createSandbox(pod: Pod, podLimits: CgroupLimits? = nil) throws -> SandboxHandle {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
         do {
@@ -33,6 +35,7 @@ extension PodRuntime {
                 try Mount.tmpfs(target: dir.shmDir, options: "mode=1777,size=65536k", noexec: true)
             }
             try cgroups.create(podCgroup(uid: uid) + "/sandbox")
+            if let podLimits { try cgroups.apply(podLimits, to: podCgroup(uid: uid)) }
         } catch {
             throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
         }

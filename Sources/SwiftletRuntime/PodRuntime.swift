@@ -28,9 +28,9 @@ public final class PodRuntime: Sendable {
 
     func stateDirectory(uid: String) -> String { configuration.podsStateDirectory + "/" + uid }
 
-    func podCgroup(uid: String) -> String { configuration.cgroupParent + "/pod" + uid }
+    public func podCgroup(uid: String) -> String { configuration.cgroupParent + "/pod" + uid }
 
-    func containerCgroup(uid: String, container: String) -> String { podCgroup(uid: uid) + "/" + container }
+    public func containerCgroup(uid: String, container: String) -> String { podCgroup(uid: uid) + "/" + container }
 
     /// `/var/log/pods/<ns>_<pod>_<uid>/<container>/<attempt>.log`, the kubelet's layout.
     public func logDirectory(pod: Pod) -> String {

@@ -28,6 +28,11 @@ struct APIRouter: Sendable {
             return .json(VersionInfo(swiftletVersion: version))
         default: break
         }
+        if s == ["stats", "summary"] {
+            try allow(r, "GET")
+            guard let summary = await backend.statsSummary() else { throw APIError.pathNotFound }
+            return .json(summary)
+        }
         if s.starts(with: ["apis", "swiftlet.dev", "v1", "manifests"]), s.count == 4 {
             try allow(r, "GET")
             return .json(ManifestFileList(items: await backend.manifestFiles()))

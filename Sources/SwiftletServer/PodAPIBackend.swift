@@ -20,6 +20,12 @@ public protocol PodAPIBackend: Sendable {
         -> ContainerLogSource
     func listEvents(namespace: String?) async -> [Event]
     func manifestFiles() async -> [ManifestFileStatus]
+    /// The kubelet's Summary API (`GET /stats/summary`); nil when the backend has no stats (404).
+    func statsSummary() async -> StatsSummary?
+}
+
+extension PodAPIBackend {
+    public func statsSummary() async -> StatsSummary? { nil }
 }
 
 /// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.
