@@ -179,3 +179,37 @@ extension PodWorker {
         return s.state.running != nil && Int(s.restartCount) == attempt
     }
 }
+
+extension Agent {
+    public func node() async -> Node? {
+        var uts = utsname()
+        uname(&uts)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        let osImage = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }
+            .map { String($0.dropFirst(12)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? "Linux"
+        let capacity: [String: Quantity] = [
+            "cpu": Quantity(milli: node.cpuMilli), "memory": Quantity(node.memoryBytes, format: .binarySI),
+            "pods": Quantity(110),
+        ]
+        let allocatable = node.allocatable
+        var meta = ObjectMeta(name: configuration.nodeName, labels: ["kubernetes.io/hostname": configuration.nodeName, "kubernetes.io/os": "linux"])
+        meta.uid = configuration.nodeName
+        return Node(
+            metadata: meta,
+            status: NodeStatus(
+                capacity: capacity,
+                allocatable: [
+                    "cpu": Quantity(milli: allocatable.cpuMilli), "memory": Quantity(allocatable.memoryBytes, format: .binarySI),
+                    "pods": Quantity(110),
+                ],
+                addresses: (hostIP.map { [NodeAddress(type: "InternalIP", address: $0)] } ?? [])
+                    + [NodeAddress(type: "Hostname", address: configuration.nodeName)],
+                nodeInfo: NodeSystemInfo(
+                    kernelVersion: field(uts.release), osImage: osImage, architecture: field(uts.machine),
+                    operatingSystem: "linux", kubeletVersion: configuration.version,
+                    containerRuntimeVersion: "swiftlet://\(configuration.version)")))
+    }
+}

@@ -22,6 +22,8 @@ public struct AgentConfiguration: Sendable {
     /// Held back from the host's capacity when admitting pods (the kubelet's system-reserved).
     public var reservedCPUMilli: Int64 = 0
     public var reservedMemoryBytes: Int64 = 0
+    /// Reported as the node's kubelet and runtime version.
+    public var version = "v0.0.0"
 
     public init(runtime: RuntimeConfiguration, manifestDirectory: String?, socketPath: String, nodeName: String) {
         self.runtime = runtime

@@ -60,6 +60,7 @@ struct DaemonCommand: AsyncParsableCommand {
         agentConfiguration.housekeepingInterval = settings.housekeepingInterval
         agentConfiguration.manifestRescanInterval = settings.manifestRescanInterval
         agentConfiguration.podPidsLimit = settings.podPidsLimit
+        agentConfiguration.version = SwiftletBuild.version
         agentConfiguration.reservedCPUMilli = settings.systemReserved["cpu"]?.milliValue ?? 0
         agentConfiguration.reservedMemoryBytes = settings.systemReserved["memory"]?.value ?? 0
 

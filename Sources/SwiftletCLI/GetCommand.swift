@@ -121,19 +121,29 @@ struct GetCommand: AsyncParsableCommand {
 
 /// `swiftlet describe pod NAME`.
 struct DescribeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show details of a pod.")
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show details of a pod or of the node.")
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var ns: NamespaceOptions
-    @Argument(help: "pod") var resource: String
-    @Argument(help: "The pod name.") var name: String
+    @Argument(help: "pod or node") var resource: String
+    @Argument(help: "The pod (or node) name.") var name: String?
 
     func run() async throws {
         try reportingErrors {
+            let api = client.client
+            if ["node", "nodes", "no"].contains(resource.lowercased()) {
+                let nodes = try api.nodes().items.filter { name == nil || $0.metadata.name == name }
+                guard let node = nodes.first else {
+                    throw APIStatusError(status: .failure(404, reason: "NotFound", message: "nodes \"\(name ?? "")\" not found"))
+                }
+                let pods = try api.listPods(namespace: nil).items
+                writeOut(NodeDescriber.describe(node, pods: pods, now: Date()))
+                return
+            }
             guard ["pod", "pods", "po"].contains(resource.lowercased()) else {
                 throw CLIUsageError("the server doesn't have a resource type \"\(resource)\"")
             }
-            let api = client.client
+            guard let name else { throw CLIUsageError("a pod name is required") }
             let pod = try api.getPod(namespace: ns.namespace, name: name)
             // Events are best effort, as in kubectl: a pod is still described without them.
             let events = (try? api.listEvents(

@@ -21,16 +21,16 @@ enum ObjectOutput {
         return try Yams.serialize(node: node(tree), sortKeys: true)
     }
 
-    static func node(_ value: JSONValue) throws -> Node {
+    static func node(_ value: JSONValue) throws -> Yams.Node {
         switch value {
-        case .null: return Node("null", Tag(.null))
-        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
-        case .int(let i): return Node(String(i), Tag(.int))
+        case .null: return Yams.Node("null", Tag(.null))
+        case .bool(let b): return Yams.Node(b ? "true" : "false", Tag(.bool))
+        case .int(let i): return Yams.Node(String(i), Tag(.int))
         case .double(let d): return try d.represented()
         case .string(let s): return try s.represented()
-        case .array(let items): return Node(try items.map(node))
+        case .array(let items): return Yams.Node(try items.map(node))
         case .object(let members):
-            return Node(try members.sorted { $0.key < $1.key }.map { (Node($0.key), try node($0.value)) })
+            return Yams.Node(try members.sorted { $0.key < $1.key }.map { (Yams.Node($0.key), try node($0.value)) })
         }
     }
 }

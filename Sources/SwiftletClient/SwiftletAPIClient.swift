@@ -103,6 +103,8 @@ public struct SwiftletAPIClient: Sendable {
 
     public func version() throws -> ServerVersion { try call("GET", "/version") }
 
+    public func nodes() throws -> NodeList { try call("GET", "/api/v1/nodes") }
+
     /// The kubelet Summary API: node, pod and container CPU and memory.
     public func statsSummary() throws -> StatsSummary { try call("GET", "/stats/summary") }
 

@@ -53,7 +53,7 @@ enum YAMLTree {
         }
     }
 
-    static func convert(_ node: Node) throws(DocumentError) -> JSONValue {
+    static func convert(_ node: Yams.Node) throws(DocumentError) -> JSONValue {
         switch node {
         case .scalar(let scalar):
             return scalarValue(scalar.string, tag: Tag.Name(rawValue: node.tag.rawValue))
@@ -82,7 +82,7 @@ enum YAMLTree {
         }
     }
 
-    static func merge(_ node: Node, into merged: inout [String: JSONValue]) throws(DocumentError) {
+    static func merge(_ node: Yams.Node, into merged: inout [String: JSONValue]) throws(DocumentError) {
         switch try convert(node) {
         case .object(let o):
             for (k, v) in o where merged[k] == nil { merged[k] = v }
@@ -133,5 +133,5 @@ enum YAMLTree {
         }
     }
 
-    static func lineOf(_ node: Node) -> Int { node.mark?.line ?? 0 }
+    static func lineOf(_ node: Yams.Node) -> Int { node.mark?.line ?? 0 }
 }

@@ -43,6 +43,16 @@ struct APIRouter: Sendable {
         case 1 where rest[0] == "pods":
             try allow(r, "GET")
             return try await listPods(r, namespace: nil)
+        case 1 where rest[0] == "nodes":
+            try allow(r, "GET")
+            let nodes = await backend.node().map { [$0] } ?? []
+            return .json(NodeList(items: nodes))
+        case 2 where rest[0] == "nodes":
+            try allow(r, "GET")
+            guard let node = await backend.node(), node.metadata.name == rest[1] else {
+                throw APIError.notFound("nodes", name: rest[1])
+            }
+            return .json(node)
         case 1 where rest[0] == "events":
             try allow(r, "GET")
             return try await listEvents(r, namespace: nil)

@@ -22,10 +22,13 @@ public protocol PodAPIBackend: Sendable {
     func manifestFiles() async -> [ManifestFileStatus]
     /// The kubelet's Summary API (`GET /stats/summary`); nil when the backend has no stats (404).
     func statsSummary() async -> StatsSummary?
+    /// This node (`GET /api/v1/nodes[/{name}]`); nil when the backend has none.
+    func node() async -> Node?
 }
 
 extension PodAPIBackend {
     public func statsSummary() async -> StatsSummary? { nil }
+    public func node() async -> Node? { nil }
 }
 
 /// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.

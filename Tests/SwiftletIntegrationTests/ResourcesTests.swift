@@ -170,6 +170,11 @@ final class ResourcesTests: IntegrationTestCase {
         XCTAssertNotNil(summary.node.memory?.availableBytes)
         let top = try DaemonHarness.runTool(DaemonHarness.binaries + "/swiftlet", ["top", "pods", "--socket", harness.socket])
         XCTAssertTrue(top.contains("besteffort"), top)
+
+        let node = try DaemonHarness.runTool(DaemonHarness.binaries + "/swiftlet", ["describe", "node", "--socket", harness.socket])
+        XCTAssertTrue(node.contains("Allocatable:"), node)
+        XCTAssertTrue(node.contains("Non-terminated Pods:"), node)
+        XCTAssertTrue(node.split(separator: "\n").contains { $0.contains("burstable") && $0.contains("100Mi") }, node)
     }
 
     func pid(_ pod: Pod) throws -> Int32 {
