@@ -140,7 +140,7 @@ public actor Agent {
             if let error {
                 logger.error("manifest \(path): \(error)")
             } else {
-                logger.info("manifest \(path) loaded")
+                logger.info("manifest \(path) \(source.files[path] == nil ? "removed" : "loaded")")
             }
         }
         var running: [String: String] = [:]

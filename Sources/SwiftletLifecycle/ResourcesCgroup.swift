@@ -2,7 +2,7 @@ import Foundation
 import SwiftletKube
 
 /// The cgroup settings a container or pod gets from its resources (`pkg/kubelet/cm/helpers_linux.go`,
-/// `kuberuntime_container_linux.go`), in cgroup v1 units; `cpuWeight(fromShares:)` converts for v2.
+/// `kuberuntime_container_linux.go`), in cgroup v1 units; the v2 driver converts shares to `cpu.weight` (`CgroupLimits.cpuWeight`).
 /// A nil field means "leave the kernel default" (unlimited for limits).
 public struct CgroupResources: Hashable, Sendable {
     public var cpuShares: UInt64?
@@ -47,16 +47,6 @@ public struct CgroupResources: Hashable, Sendable {
         if milliCPU <= 0 { return nil }
         let quota = Int64(clamping: Int128(milliCPU) * Int128(period) / 1000)
         return max(quota, minQuotaPeriod)
-    }
-
-    /// cgroup v2 `cpu.weight` from shares with the curve of kubernetes#131216 / runc 1.3.2, which maps
-    /// the default 1024 shares to the default weight 100 (the old linear map gave 39).
-    public static func cpuWeight(fromShares shares: UInt64) -> UInt64 {
-        if shares <= minShares { return 1 }
-        if shares >= maxShares { return 10_000 }
-        let l = log2(Double(shares))
-        let exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0
-        return UInt64(ceil(pow(10, exponent)))
     }
 
     /// The container's own cgroup: shares from the cpu request, quota from the cpu limit,

@@ -79,10 +79,6 @@ final class ResourcesCgroupTests: XCTestCase {
         for (milli, expected) in shares { XCTAssertEqual(CgroupResources.shares(milliCPU: milli), expected, "\(milli)m") }
         let quotas: [(Int64, Int64?)] = [(0, nil), (1, 1000), (10, 1000), (100, 10_000), (250, 25_000), (1500, 150_000)]
         for (milli, expected) in quotas { XCTAssertEqual(CgroupResources.quota(milliCPU: milli), expected, "\(milli)m") }
-        let weights: [(UInt64, UInt64)] = [
-            (1, 1), (2, 1), (102, 17), (256, 35), (512, 59), (1024, 100), (2048, 174), (4096, 303), (262_144, 10_000),
-        ]
-        for (s, expected) in weights { XCTAssertEqual(CgroupResources.cpuWeight(fromShares: s), expected, "\(s) shares") }
     }
 
     func testContainerResources() {
