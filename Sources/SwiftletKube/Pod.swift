@@ -64,6 +64,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var dnsPolicy: String?
     public var enableServiceLinks: Bool?
     public var tolerations: [Toleration]?
+    public var securityContext: PodSecurityContext?
 
     public init(containers: [Container], initContainers: [Container]? = nil, restartPolicy: RestartPolicy? = nil) {
         self.containers = containers
@@ -75,7 +76,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case initContainers, containers, restartPolicy, terminationGracePeriodSeconds, activeDeadlineSeconds
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
-        case tolerations
+        case tolerations, securityContext
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -101,6 +102,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         dnsPolicy = try c.decodeIfPresent(String.self, forKey: .dnsPolicy)
         enableServiceLinks = try c.decodeIfPresent(Bool.self, forKey: .enableServiceLinks)
         tolerations = try c.decodeIfPresent([Toleration].self, forKey: .tolerations)
+        securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)
     }
 }
 
@@ -136,6 +138,7 @@ public struct Container: Codable, Hashable, Sendable {
     public var stdin: Bool?
     public var tty: Bool?
     public var resources: ResourceRequirements?
+    public var securityContext: SecurityContext?
 
     public init(name: String, image: String?, command: [String]? = nil, args: [String]? = nil) {
         self.name = name
@@ -146,7 +149,7 @@ public struct Container: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
-        case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources
+        case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources, securityContext
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -166,6 +169,7 @@ public struct Container: Codable, Hashable, Sendable {
         stdin = try c.decodeIfPresent(Bool.self, forKey: .stdin)
         tty = try c.decodeIfPresent(Bool.self, forKey: .tty)
         resources = try c.decodeIfPresent(ResourceRequirements.self, forKey: .resources)
+        securityContext = try c.decodeIfPresent(SecurityContext.self, forKey: .securityContext)
     }
 
     /// A sidecar: an init container with `restartPolicy: Always`.

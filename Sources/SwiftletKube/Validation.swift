@@ -120,6 +120,9 @@ extension PodSpec {
         if let node = nodeName, !node.isEmpty {
             errs += NameValidation.isDNS1123Subdomain(node).map { .invalid("\(path).nodeName", .string(node), $0) }
         }
+        if let securityContext {
+            errs += securityContext.validate(path: "\(path).securityContext")
+        }
         return errs
     }
 }
@@ -160,6 +163,9 @@ extension Container {
         }
         if let resources {
             errs += resources.validate(path: "\(path).resources")
+        }
+        if let securityContext {
+            errs += securityContext.validate(path: "\(path).securityContext")
         }
         return errs
     }
