@@ -53,6 +53,10 @@ let package = Package(
         .target(name: "SwiftletCgroups", dependencies: ["SwiftletSystem"], swiftSettings: strict),
         // Local image store: named root filesystems + image config (the OCI store comes later behind the same protocol).
         .target(name: "SwiftletImages", dependencies: ["SwiftletSystem"], swiftSettings: strict),
+        // libseccomp: compiles seccomp profiles to classic BPF in the agent (swiftlet-init only installs the bytes).
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        // Seccomp profiles (OCI / Docker JSON), the RuntimeDefault profile, and their compilation to BPF.
+        .target(name: "SwiftletSeccomp", dependencies: ["CSeccomp"], swiftSettings: strict),
         // Sandboxes, containers, images, logs: the imperative shell around processes.
         .target(
             name: "SwiftletRuntime",
@@ -74,7 +78,7 @@ let package = Package(
             name: "SwiftletAgent",
             dependencies: [
                 "SwiftletKube", "SwiftletLifecycle", "SwiftletManifests", "SwiftletRuntime", "SwiftletServer",
-                "SwiftletCgroups",
+                "SwiftletCgroups", "SwiftletSeccomp",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -96,6 +100,7 @@ let package = Package(
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
         .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem", "SwiftletRuntime", "SwiftletImages", "SwiftletKube"]),
         .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
+        .testTarget(name: "SwiftletSeccompTests", dependencies: ["SwiftletSeccomp"]),
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(
             name: "SwiftletIntegrationTests",
