@@ -132,7 +132,6 @@ final class SecurityContextTests: XCTestCase {
             ("init containers are validated too", {
                 $0.spec.initContainers = [Container(name: "init", image: "busybox")]
                 $0.spec.initContainers?[0].securityContext = SecurityContext(runAsUser: -3)
-                $0.spec = $0.spec
             }, ["spec.initContainers[0].securityContext.runAsUser: Invalid value: -3: \(range)"]),
         ]
         for (name, mutate, expected) in cases {
