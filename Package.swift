@@ -29,6 +29,8 @@ let package = Package(
     targets: [
         // Linux calls Swift's Glibc module does not expose (unshare, setns, pivot_root, clone, ...).
         .target(name: "CSwiftletShim"),
+        // libcap: capability sets of container processes (swiftlet-init).
+        .systemLibrary(name: "CCap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         // Foundation-free system layer shared by the agent and the per-pod helpers.
         .target(name: "SwiftletSystem", dependencies: ["CSwiftletShim"], swiftSettings: strict),
         // The launch plan the agent writes and swiftlet-pause / swiftlet-init read (Foundation-free).
@@ -37,7 +39,7 @@ let package = Package(
             name: "swiftlet-pause", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
             path: "Sources/SwiftletPause", swiftSettings: strict, linkerSettings: staticExecutable),
         .executableTarget(
-            name: "swiftlet-init", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
+            name: "swiftlet-init", dependencies: ["SwiftletSystem", "SwiftletLaunch", "CCap"],
             path: "Sources/SwiftletInit", swiftSettings: strict, linkerSettings: staticExecutable),
 
         // Pure core: Kubernetes types, defaulting, validation (no I/O).

@@ -118,3 +118,21 @@ int swl_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd) {
 }
 
 int swl_close_range(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+int swl_set_keepcaps(int on) { return prctl(PR_SET_KEEPCAPS, on, 0, 0, 0); }
+int swl_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+int swl_setresuid(uid_t uid) { return setresuid(uid, uid, uid); }
+int swl_setresgid(gid_t gid) { return setresgid(gid, gid, gid); }
+int swl_setgroups(size_t count, const gid_t *groups) { return setgroups(count, groups); }
+
+int swl_install_seccomp(const void *filter, size_t bytes) {
+    struct sock_fprog prog = {
+        .len = (unsigned short)(bytes / sizeof(struct sock_filter)),
+        .filter = (struct sock_filter *)filter,
+    };
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}

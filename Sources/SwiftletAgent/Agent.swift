@@ -188,7 +188,10 @@ public actor Agent {
         let worker = PodWorker(
             pod: pod, runtime: runtime, events: events, backoffInitial: configuration.backoffInitial,
             backoffMaximum: configuration.backoffMaximum, adoptedStatus: adoptedStatus,
-            hostIP: hostIP, node: node, podPidsLimit: configuration.podPidsLimit, adopted: adopted != nil,
+            hostIP: hostIP, node: node, podPidsLimit: configuration.podPidsLimit,
+            confinement: ContainerConfinement(
+                defaultSeccomp: configuration.defaultSeccomp, seccompProfileRoot: configuration.seccompProfileRoot),
+            adopted: adopted != nil,
             logger: logger,
             admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },
             publish: { [weak self] p in await self?.published(p) },

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletLifecycle
 import SwiftletRuntime
 
 /// Everything `swiftlet daemon` is told by flags or the config file.
@@ -22,6 +23,11 @@ public struct AgentConfiguration: Sendable {
     /// Held back from the host's capacity when admitting pods (the kubelet's system-reserved).
     public var reservedCPUMilli: Int64 = 0
     public var reservedMemoryBytes: Int64 = 0
+    /// Seccomp for containers that name none: RuntimeDefault (stricter than the kubelet's Unconfined
+    /// default; the kubelet's `seccompDefault: true`). `Unconfined` restores the kubelet's default.
+    public var defaultSeccomp: SeccompChoice = .runtimeDefault
+    /// Root of `Localhost` seccomp profiles.
+    public var seccompProfileRoot = "/var/lib/swiftlet/seccomp"
     /// Reported as the node's kubelet and runtime version.
     public var version = "v0.0.0"
 

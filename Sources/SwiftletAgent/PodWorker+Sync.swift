@@ -138,9 +138,12 @@ extension PodWorker {
                 message: "Container image \"\(container.image ?? "")\" already present on machine", fieldPath: field)
             let limits = CgroupLimits(CgroupResources.container(container))
             let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
+            let confinement = self.confinement
             _ = try await offload {
-                try runtime.startContainer(
-                    pod: pod, container: container, attempt: attempt, image: image, limits: limits, oomScoreAdj: score)
+                let (security, program) = try confinement.launchSecurity(pod: pod, container: container, image: image)
+                return try runtime.startContainer(
+                    pod: pod, container: container, attempt: attempt, image: image, limits: limits, oomScoreAdj: score,
+                    security: security, seccompProgram: program)
             }
             startFailures[name] = nil
             startFailureTimes[name] = nil

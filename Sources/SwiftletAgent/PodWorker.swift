@@ -21,6 +21,7 @@ actor PodWorker {
     let hostIP: String?
     let node: NodeResources
     let podPidsLimit: Int64?
+    let confinement: ContainerConfinement
     /// Asks the agent whether the pod's requests fit next to the admitted pods.
     let admission: @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?)
     /// Admitted once; a re-adopted pod was admitted by the agent that started it.
@@ -48,7 +49,8 @@ actor PodWorker {
 
     init(
         pod: Pod, runtime: PodRuntime, events: EventRecorder, backoffInitial: TimeInterval, backoffMaximum: TimeInterval,
-        adoptedStatus: PodStatus?, hostIP: String?, node: NodeResources, podPidsLimit: Int64?, adopted: Bool,
+        adoptedStatus: PodStatus?, hostIP: String?, node: NodeResources, podPidsLimit: Int64?,
+        confinement: ContainerConfinement, adopted: Bool,
         logger: Logger,
         admission: @escaping @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?),
         publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void
@@ -63,6 +65,7 @@ actor PodWorker {
         self.hostIP = hostIP
         self.node = node
         self.podPidsLimit = podPidsLimit
+        self.confinement = confinement
         self.admission = admission
         self.admitted = adopted
         self.backoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)

@@ -5,6 +5,7 @@ import Logging
 import SwiftletAgent
 import SwiftletCgroups
 import SwiftletImages
+import SwiftletLifecycle
 import SwiftletRuntime
 import SwiftletServer
 import SwiftletSystem
@@ -27,6 +28,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Seconds between full re-reads of the manifest directory.") var manifestRescanInterval: Double?
     @Option(help: "pids.max of every pod cgroup (the kubelet's podPidsLimit); -1 = unlimited.") var podPidsLimit: Int64?
     @Option(help: "Resources held back from pods, e.g. cpu=100m,memory=256Mi.") var systemReserved: String?
+    @Option(help: "Seccomp for containers that name none: RuntimeDefault (default) or Unconfined.") var defaultSeccomp: String?
+    @Option(help: "Directory of Localhost seccomp profiles (default: STATE_DIR/seccomp).") var seccompProfileRoot: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
 
     func run() async throws {
@@ -35,7 +38,8 @@ struct DaemonCommand: AsyncParsableCommand {
             manifestDir: manifestDir, stateDir: stateDir, runDir: runDir, logDir: logDir, socket: socket,
             nodeName: nodeName, cgroupParent: cgroupParent, backoffInitial: backoffInitial, backoffMax: backoffMax,
             housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval,
-            podPidsLimit: podPidsLimit, systemReserved: systemReserved)
+            podPidsLimit: podPidsLimit, systemReserved: systemReserved, defaultSeccomp: defaultSeccomp,
+            seccompProfileRoot: seccompProfileRoot)
         if checkConfig {
             print("configuration is valid")
             return
@@ -61,6 +65,8 @@ struct DaemonCommand: AsyncParsableCommand {
         agentConfiguration.manifestRescanInterval = settings.manifestRescanInterval
         agentConfiguration.podPidsLimit = settings.podPidsLimit
         agentConfiguration.version = SwiftletBuild.version
+        agentConfiguration.defaultSeccomp = settings.defaultSeccomp == "Unconfined" ? .unconfined : .runtimeDefault
+        agentConfiguration.seccompProfileRoot = settings.seccompProfileRoot ?? settings.stateDir + "/seccomp"
         agentConfiguration.reservedCPUMilli = settings.systemReserved["cpu"]?.milliValue ?? 0
         agentConfiguration.reservedMemoryBytes = settings.systemReserved["memory"]?.value ?? 0
 

@@ -16,6 +16,8 @@ struct DaemonSettings {
     var housekeepingInterval: Double = 2
     var manifestRescanInterval: Double = 20
     var podPidsLimit: Int64?
+    var defaultSeccomp = "RuntimeDefault"
+    var seccompProfileRoot: String?
     var systemReserved: [String: Quantity] = [:]
 
     struct ConfigError: Error, CustomStringConvertible {
@@ -57,6 +59,8 @@ struct DaemonSettings {
             case "housekeepingInterval": settings.housekeepingInterval = try number()
             case "manifestRescanInterval": settings.manifestRescanInterval = try number()
             case "podPidsLimit": settings.podPidsLimit = Int64(try number())
+            case "defaultSeccomp": settings.defaultSeccomp = try seccompMode(try string(), source: "\(path): \(key)")
+            case "seccompProfileRoot": settings.seccompProfileRoot = try string()
             case "systemReserved": settings.systemReserved = try parseReserved(try string(), source: "\(path): \(key)")
             default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
             }
@@ -67,8 +71,11 @@ struct DaemonSettings {
     mutating func override(
         manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
         cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
-        manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?
+        manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?, defaultSeccomp: String?,
+        seccompProfileRoot: String?
     ) throws {
+        if let defaultSeccomp { self.defaultSeccomp = try Self.seccompMode(defaultSeccomp, source: "--default-seccomp") }
+        if let seccompProfileRoot { self.seccompProfileRoot = seccompProfileRoot }
         if let podPidsLimit { self.podPidsLimit = podPidsLimit < 0 ? nil : podPidsLimit }
         if let systemReserved { self.systemReserved = try Self.parseReserved(systemReserved, source: "--system-reserved") }
         if let manifestDir { self.manifestDir = manifestDir.isEmpty ? nil : manifestDir }
@@ -82,6 +89,13 @@ struct DaemonSettings {
         if let backoffMax { self.backoffMax = backoffMax }
         if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
         if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    }
+
+    static func seccompMode(_ text: String, source: String) throws -> String {
+        guard ["RuntimeDefault", "Unconfined"].contains(text) else {
+            throw ConfigError(description: "\(source): Unsupported value: \"\(text)\": supported values: \"RuntimeDefault\", \"Unconfined\"")
+        }
+        return text
     }
 
     /// `cpu=100m,memory=256Mi`, as the kubelet's --system-reserved.

@@ -17,6 +17,7 @@ struct ContainerSetup {
         // Join the cgroups first, so everything below (and the command) is accounted there.
         try joinCgroups()
         try setOOMScore()
+        let seccomp = try loadSeccompFilter()
         // Our mount namespace is a copy of the host's: stop propagation both ways before mounting.
         try mount(nil, "/", nil, SWL_MS_REC | SWL_MS_PRIVATE, stage: "make / private")
         try mount(spec.rootfs, spec.rootfs, nil, SWL_MS_BIND | SWL_MS_REC, stage: "bind rootfs")
@@ -26,6 +27,10 @@ struct ContainerSetup {
         try bindMounts()
         try pivotRoot()
         try enterWorkingDirectory()
+        if let security = spec.security {
+            try maskPaths(security)
+            try applyIdentityAndCapabilities(security, seccomp: seccomp)
+        }
         try execCommand()
     }
 

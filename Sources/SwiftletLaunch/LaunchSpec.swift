@@ -17,6 +17,75 @@ public struct LaunchSpec: Hashable, Sendable {
     public var binds: [Bind]
     /// Written to /proc/self/oom_score_adj before exec (the kubelet's per-QoS value); nil leaves it inherited.
     public var oomScoreAdj: Int? = nil
+    /// How the process is confined; nil: as root with the spawner's privileges (privileged containers).
+    public var security: Security? = nil
+
+    /// The confinement swiftlet-init applies before exec (capabilities as bit masks by number).
+    public struct Security: Hashable, Sendable {
+        public var bounding: UInt64
+        public var effective: UInt64
+        public var permitted: UInt64
+        public var inheritable: UInt64
+        public var ambient: UInt64
+        public var uid: UInt32
+        public var gid: UInt32
+        public var groups: [UInt32]
+        public var noNewPrivileges: Bool
+        public var readOnlyRootfs: Bool
+        public var maskedPaths: [String]
+        public var readonlyPaths: [String]
+        /// A file of classic-BPF `sock_filter` entries compiled by the agent; nil: no seccomp filter.
+        public var seccompFilter: String?
+
+        public init(
+            bounding: UInt64, effective: UInt64, permitted: UInt64, inheritable: UInt64, ambient: UInt64, uid: UInt32,
+            gid: UInt32, groups: [UInt32], noNewPrivileges: Bool, readOnlyRootfs: Bool, maskedPaths: [String],
+            readonlyPaths: [String], seccompFilter: String?
+        ) {
+            self.bounding = bounding
+            self.effective = effective
+            self.permitted = permitted
+            self.inheritable = inheritable
+            self.ambient = ambient
+            self.uid = uid
+            self.gid = gid
+            self.groups = groups
+            self.noNewPrivileges = noNewPrivileges
+            self.readOnlyRootfs = readOnlyRootfs
+            self.maskedPaths = maskedPaths
+            self.readonlyPaths = readonlyPaths
+            self.seccompFilter = seccompFilter
+        }
+
+        func encode(into file: inout KeyValueFile) {
+            file.append("caps", [bounding, effective, permitted, inheritable, ambient].map { String($0) }.joined(separator: ","))
+            file.append("user", "\(uid):\(gid)")
+            for g in groups { file.append("group", String(g)) }
+            if noNewPrivileges { file.append("noNewPrivileges", "true") }
+            if readOnlyRootfs { file.append("readOnlyRootfs", "true") }
+            for p in maskedPaths { file.append("masked", p) }
+            for p in readonlyPaths { file.append("readonly", p) }
+            if let seccompFilter { file.append("seccomp", seccompFilter) }
+        }
+
+        init?(decoding file: KeyValueFile) throws {
+            guard let caps = file.first("caps") else { return nil }
+            let masks = caps.split(separator: ",").compactMap { UInt64($0) }
+            guard masks.count == 5 else { throw DecodeError.invalid("caps", caps) }
+            let user = (file.first("user") ?? "0:0").split(separator: ":").compactMap { UInt32($0) }
+            guard user.count == 2 else { throw DecodeError.invalid("user", file.first("user") ?? "") }
+            var groups: [UInt32] = []
+            for g in file.all("group") {
+                guard let v = UInt32(g) else { throw DecodeError.invalid("group", g) }
+                groups.append(v)
+            }
+            self.init(
+                bounding: masks[0], effective: masks[1], permitted: masks[2], inheritable: masks[3], ambient: masks[4],
+                uid: user[0], gid: user[1], groups: groups, noNewPrivileges: file.first("noNewPrivileges") == "true",
+                readOnlyRootfs: file.first("readOnlyRootfs") == "true", maskedPaths: file.all("masked"),
+                readonlyPaths: file.all("readonly"), seccompFilter: file.first("seccomp"))
+        }
+    }
 
     public struct Bind: Hashable, Sendable {
         public var source: String
@@ -58,6 +127,7 @@ public struct LaunchSpec: Hashable, Sendable {
             file.append("bind", (b.readOnly ? "ro" : "rw") + "\t" + b.source + "\t" + b.destination)
         }
         if let oomScoreAdj { file.append("oomScoreAdj", String(oomScoreAdj)) }
+        security?.encode(into: &file)
         return file.encoded()
     }
 
@@ -93,5 +163,6 @@ public struct LaunchSpec: Hashable, Sendable {
             guard let value = Int(raw), (-1000...1000).contains(value) else { throw DecodeError.invalid("oomScoreAdj", raw) }
             oomScoreAdj = value
         }
+        security = try Security(decoding: file)
     }
 }

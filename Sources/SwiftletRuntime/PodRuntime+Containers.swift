@@ -35,7 +35,7 @@ extension PodRuntime {
     /// Returns the container's pid in the host pid namespace.
     public func startContainer(
         pod: Pod, container: Container, attempt: Int, image: ImageRecord, limits: CgroupLimits? = nil,
-        oomScoreAdj: Int? = nil
+        oomScoreAdj: Int? = nil, security: LaunchSpec.Security? = nil, seccompProgram: [UInt8]? = nil
     ) throws -> Int32 {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
@@ -67,6 +67,13 @@ extension PodRuntime {
                 ])
             var launch = spec
             launch.oomScoreAdj = oomScoreAdj
+            launch.security = security
+            if let seccompProgram {
+                // Compiled here, installed by swiftlet-init: the per-container process needs no libseccomp.
+                let path = dir.containersDir + "/" + container.name + ".seccomp"
+                try Data(seccompProgram).write(to: URL(fileURLWithPath: path), options: .atomic)
+                launch.security?.seccompFilter = path
+            }
             try FileIO.writeAtomically(dir.launchFile(container.name), launch.encoded(), mode: 0o600)
         } catch let error as RuntimeError {
             throw error

@@ -72,3 +72,12 @@ int swl_inotify_rm_watch(int fd, int wd);
 int swl_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 /// close_range(2): closes every descriptor from `first` on.
 int swl_close_range(unsigned int first);
+
+/// Identity and confinement of a container process (swiftlet-init), in the order runc applies them.
+int swl_set_keepcaps(int on);
+int swl_set_no_new_privs(void);
+int swl_setresuid(uid_t uid);
+int swl_setresgid(gid_t gid);
+int swl_setgroups(size_t count, const gid_t *groups);
+/// Installs a classic-BPF seccomp filter (an array of 8-byte sock_filter entries compiled by the agent).
+int swl_install_seccomp(const void *filter, size_t bytes);

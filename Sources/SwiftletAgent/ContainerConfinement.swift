@@ -1,0 +1,82 @@
+import Foundation
+import SwiftletImages
+import SwiftletKube
+import SwiftletLaunch
+import SwiftletLifecycle
+import SwiftletRuntime
+import SwiftletSeccomp
+
+/// Turns a container's securityContext (resolved by the pure `SecurityPolicy`) into what
+/// swiftlet-init applies: capability masks, user, paths, and a compiled seccomp program.
+struct ContainerConfinement: Sendable {
+    var defaultSeccomp: SeccompChoice
+    /// Where `Localhost` seccomp profiles live (the kubelet's `<root-dir>/seccomp`).
+    var seccompProfileRoot: String
+
+    func launchSecurity(pod: Pod, container: Container, image: ImageRecord) throws -> (LaunchSpec.Security, [UInt8]?) {
+        let (uid, gid) = try ImageUser.resolve(image)
+        let resolved: ContainerSecurity
+        do {
+            resolved = try SecurityPolicy.resolve(
+                pod: pod, container: container, imageUser: image.config.user ?? "", imageUID: uid, imageGID: gid,
+                defaultSeccomp: defaultSeccomp)
+        } catch {
+            throw RuntimeError(error.reason, error.message)
+        }
+        func mask(_ names: [String]) -> UInt64 {
+            names.compactMap(LinuxCapability.number).reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+        }
+        var program: [UInt8]?
+        let profile: SwiftletSeccomp.SeccompProfile?
+        switch resolved.seccomp {
+        case .unconfined: profile = nil
+        case .runtimeDefault: profile = SeccompProfiles.runtimeDefault
+        case .localhost(let relative):
+            guard !relative.contains(".."), !relative.hasPrefix("/") else {
+                throw RuntimeError("CreateContainerConfigError", "localhostProfile \(relative) must be relative to \(seccompProfileRoot)")
+            }
+            do { profile = try loadSeccompProfile(path: seccompProfileRoot + "/" + relative) } catch {
+                throw RuntimeError("CreateContainerError", "failed to load seccomp profile: \(error)")
+            }
+        }
+        if let profile {
+            do { program = try compileSeccompFilter(profile, capabilities: Set(resolved.bounding)) } catch {
+                throw RuntimeError("CreateContainerError", "failed to compile seccomp profile: \(error)")
+            }
+        }
+        let security = LaunchSpec.Security(
+            bounding: mask(resolved.bounding), effective: mask(resolved.effective), permitted: mask(resolved.permitted),
+            inheritable: mask(resolved.inheritable), ambient: mask(resolved.ambient),
+            uid: UInt32(clamping: resolved.uid), gid: UInt32(clamping: resolved.gid),
+            groups: resolved.supplementalGroups.map { UInt32(clamping: $0) },
+            noNewPrivileges: resolved.noNewPrivileges, readOnlyRootfs: resolved.readOnlyRootFilesystem,
+            maskedPaths: resolved.maskedPaths, readonlyPaths: resolved.readonlyPaths, seccompFilter: nil)
+        return (security, program)
+    }
+}
+
+/// The image's USER: `uid`, `uid:gid`, or names looked up in the image's own /etc/passwd and /etc/group.
+enum ImageUser {
+    static func resolve(_ image: ImageRecord) throws -> (uid: Int64?, gid: Int64?) {
+        guard let user = image.config.user, !user.isEmpty else { return (0, 0) }
+        let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+        let uid = Int64(parts[0]) ?? lookup(image.rootfs + "/etc/passwd", name: parts[0], field: 2)
+        var gid: Int64?
+        if parts.count > 1 {
+            gid = Int64(parts[1]) ?? lookup(image.rootfs + "/etc/group", name: parts[1], field: 2)
+        } else if Int64(parts[0]) == nil {
+            gid = lookup(image.rootfs + "/etc/passwd", name: parts[0], field: 3)
+        }
+        return (uid, gid ?? (uid == nil ? nil : 0))
+    }
+
+    /// A numeric field of the `name` line of a passwd/group file; nil when not found.
+    static func lookup(_ file: String, name: String, field: Int) -> Int64? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count > field, fields[0] == name { return Int64(fields[field]) }
+        }
+        return nil
+    }
+}
