@@ -27,6 +27,15 @@ extension Agent: PodAPIBackend {
         if keys[pod.key] != nil {
             throw APIError.alreadyExists("pods", name: pod.name)
         }
+        let level = configuration.podSecurityLevel
+        let violations = podSecurityViolations(pod, level: level)
+        if !violations.isEmpty {
+            // Pod Security Admission's wording, every violated check named.
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "pods \"\(pod.name)\" is forbidden: violates PodSecurity \"\(level.rawValue):latest\": "
+                    + violations.joined(separator: ", "))
+        }
         pod.metadata.uid = UUID().uuidString.lowercased()
         pod.metadata.creationTimestamp = KubeTime.now()
         pod.metadata.resourceVersion = nil

@@ -53,7 +53,8 @@ public actor Agent {
         self.node = NodeResources.detect(
             reservedCPUMilli: configuration.reservedCPUMilli, reservedMemoryBytes: configuration.reservedMemoryBytes)
         if let dir = configuration.manifestDirectory {
-            staticSource = StaticPodSource(directory: dir, nodeName: configuration.nodeName)
+            staticSource = StaticPodSource(
+                directory: dir, nodeName: configuration.nodeName, requireSecureFiles: configuration.requireSecureManifests)
         }
     }
 

@@ -28,6 +28,11 @@ public struct AgentConfiguration: Sendable {
     public var defaultSeccomp: SeccompChoice = .runtimeDefault
     /// Root of `Localhost` seccomp profiles.
     public var seccompProfileRoot = "/var/lib/swiftlet/seccomp"
+    /// Pod Security Standards level enforced on pods created through the API (manifest files are
+    /// root's own and are not checked), like the namespace label `pod-security.kubernetes.io/enforce`.
+    public var podSecurityLevel: PodSecurityLevel = .baseline
+    /// Refuse manifest files not owned by root or writable by group or others: a static pod is root on the host.
+    public var requireSecureManifests = true
     /// Reported as the node's kubelet and runtime version.
     public var version = "v0.0.0"
 

@@ -19,11 +19,13 @@ struct StaticPodSource {
 
     let directory: String
     let nodeName: String
+    let requireSecureFiles: Bool
     private(set) var files: [String: FileRecord] = [:]
 
-    init(directory: String, nodeName: String) {
+    init(directory: String, nodeName: String, requireSecureFiles: Bool) {
         self.directory = directory
         self.nodeName = nodeName
+        self.requireSecureFiles = requireSecureFiles
     }
 
     /// Re-reads the directory; returns the paths whose outcome changed with their new error (nil when fine).
@@ -67,6 +69,16 @@ struct StaticPodSource {
     }
 
     func load(_ path: String) -> Result<[Pod], LoadError> {
+        // A static pod runs as root on the host: whoever can write its file owns the host.
+        if requireSecureFiles {
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_uid != 0 || st.st_mode & 0o022 != 0) {
+                return .failure(
+                    LoadError(
+                        description: "\(path): refused: a manifest file must be owned by root and not writable by group or others "
+                            + "(owner uid \(st.st_uid), mode \(String(st.st_mode & 0o777, radix: 8)))"))
+            }
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(LoadError(description: "\(path): cannot be read"))
         }

@@ -30,6 +30,9 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Resources held back from pods, e.g. cpu=100m,memory=256Mi.") var systemReserved: String?
     @Option(help: "Seccomp for containers that name none: RuntimeDefault (default) or Unconfined.") var defaultSeccomp: String?
     @Option(help: "Directory of Localhost seccomp profiles (default: STATE_DIR/seccomp).") var seccompProfileRoot: String?
+    @Option(help: "Pod Security Standards level for API-created pods: privileged, baseline (default), restricted.")
+    var podSecurityLevel: String?
+    @Flag(help: "Accept manifest files that are not root-owned or are group/world-writable.") var allowInsecureManifests = false
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
 
     func run() async throws {
@@ -39,7 +42,8 @@ struct DaemonCommand: AsyncParsableCommand {
             nodeName: nodeName, cgroupParent: cgroupParent, backoffInitial: backoffInitial, backoffMax: backoffMax,
             housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval,
             podPidsLimit: podPidsLimit, systemReserved: systemReserved, defaultSeccomp: defaultSeccomp,
-            seccompProfileRoot: seccompProfileRoot)
+            seccompProfileRoot: seccompProfileRoot, podSecurityLevel: podSecurityLevel,
+            allowInsecureManifests: allowInsecureManifests)
         if checkConfig {
             print("configuration is valid")
             return
@@ -67,6 +71,8 @@ struct DaemonCommand: AsyncParsableCommand {
         agentConfiguration.version = SwiftletBuild.version
         agentConfiguration.defaultSeccomp = settings.defaultSeccomp == "Unconfined" ? .unconfined : .runtimeDefault
         agentConfiguration.seccompProfileRoot = settings.seccompProfileRoot ?? settings.stateDir + "/seccomp"
+        agentConfiguration.podSecurityLevel = PodSecurityLevel(rawValue: settings.podSecurityLevel) ?? .baseline
+        agentConfiguration.requireSecureManifests = !settings.allowInsecureManifests
         agentConfiguration.reservedCPUMilli = settings.systemReserved["cpu"]?.milliValue ?? 0
         agentConfiguration.reservedMemoryBytes = settings.systemReserved["memory"]?.value ?? 0
 

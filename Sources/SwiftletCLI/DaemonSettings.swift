@@ -17,6 +17,8 @@ struct DaemonSettings {
     var manifestRescanInterval: Double = 20
     var podPidsLimit: Int64?
     var defaultSeccomp = "RuntimeDefault"
+    var podSecurityLevel = "baseline"
+    var allowInsecureManifests = false
     var seccompProfileRoot: String?
     var systemReserved: [String: Quantity] = [:]
 
@@ -61,6 +63,10 @@ struct DaemonSettings {
             case "podPidsLimit": settings.podPidsLimit = Int64(try number())
             case "defaultSeccomp": settings.defaultSeccomp = try seccompMode(try string(), source: "\(path): \(key)")
             case "seccompProfileRoot": settings.seccompProfileRoot = try string()
+            case "podSecurityLevel": settings.podSecurityLevel = try securityLevel(try string(), source: "\(path): \(key)")
+            case "allowInsecureManifests":
+                guard let flag = value as? Bool else { throw ConfigError(description: "\(path): \(key): expected true or false") }
+                settings.allowInsecureManifests = flag
             case "systemReserved": settings.systemReserved = try parseReserved(try string(), source: "\(path): \(key)")
             default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
             }
@@ -72,8 +78,10 @@ struct DaemonSettings {
         manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
         cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
         manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?, defaultSeccomp: String?,
-        seccompProfileRoot: String?
+        seccompProfileRoot: String?, podSecurityLevel: String?, allowInsecureManifests: Bool
     ) throws {
+        if let podSecurityLevel { self.podSecurityLevel = try Self.securityLevel(podSecurityLevel, source: "--pod-security-level") }
+        if allowInsecureManifests { self.allowInsecureManifests = true }
         if let defaultSeccomp { self.defaultSeccomp = try Self.seccompMode(defaultSeccomp, source: "--default-seccomp") }
         if let seccompProfileRoot { self.seccompProfileRoot = seccompProfileRoot }
         if let podPidsLimit { self.podPidsLimit = podPidsLimit < 0 ? nil : podPidsLimit }
@@ -89,6 +97,14 @@ struct DaemonSettings {
         if let backoffMax { self.backoffMax = backoffMax }
         if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
         if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    }
+
+    static func securityLevel(_ text: String, source: String) throws -> String {
+        guard ["privileged", "baseline", "restricted"].contains(text) else {
+            throw ConfigError(
+                description: "\(source): Unsupported value: \"\(text)\": supported values: \"baseline\", \"privileged\", \"restricted\"")
+        }
+        return text
     }
 
     static func seccompMode(_ text: String, source: String) throws -> String {

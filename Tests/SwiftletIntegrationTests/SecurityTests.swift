@@ -100,4 +100,32 @@ final class SecurityTests: IntegrationTestCase {
         XCTAssertEqual(statusField(log, "Seccomp"), "0", log)
         XCTAssertTrue(log.contains("mount-ok"), log)
     }
+
+    func testAPIPodsAreCheckedAgainstBaselineAndWritableManifestsAreRefused() throws {
+        var container = Container(name: "main", image: "busybox", command: ["sleep", "3600"])
+        container.securityContext = SecurityContext(privileged: true)
+        var pod = Pod(metadata: ObjectMeta(name: "escalating"), spec: PodSpec(containers: [container]))
+        pod.spec.hostNetwork = true
+        XCTAssertThrowsError(try harness.client.createPod(pod)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("violates PodSecurity \"baseline:latest\""), text)
+            XCTAssertTrue(text.contains("privileged"), text)
+            XCTAssertTrue(text.contains("host namespaces"), text)
+        }
+        XCTAssertNil(harness.pod("escalating"))
+
+        try harness.write(
+            "open.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: open}
+            spec:
+              containers: [{name: main, image: busybox, command: ["sleep", "3600"]}]
+            """)
+        chmod(harness.manifests + "/open.yaml", 0o666)
+        try harness.waitFor("the world-writable manifest to be refused", timeout: 10) {
+            (try? self.harness.client.manifests().items.first { $0.path.hasSuffix("open.yaml") }?.error?.contains("refused")) == true
+        }
+    }
 }
