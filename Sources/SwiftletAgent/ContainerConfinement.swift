@@ -9,6 +9,9 @@ import SwiftletSeccomp
 /// Turns a container's securityContext (resolved by the pure `SecurityPolicy`) into what
 /// swiftlet-init applies: capability masks, user, paths, and a compiled seccomp program.
 struct ContainerConfinement: Sendable {
+    /// containerd's base spec: RLIMIT_NOFILE 1024 soft and hard.
+    static let openFilesLimit: (soft: UInt64, hard: UInt64) = (1024, 1024)
+
     var defaultSeccomp: SeccompChoice
     /// Where `Localhost` seccomp profiles live (the kubelet's `<root-dir>/seccomp`).
     var seccompProfileRoot: String
@@ -51,7 +54,9 @@ struct ContainerConfinement: Sendable {
             groups: resolved.supplementalGroups.map { UInt32(clamping: $0) },
             noNewPrivileges: resolved.noNewPrivileges, readOnlyRootfs: resolved.readOnlyRootFilesystem,
             maskedPaths: resolved.maskedPaths, readonlyPaths: resolved.readonlyPaths, seccompFilter: nil)
-        return (security, program)
+        var confined = security
+        confined.openFilesLimit = Self.openFilesLimit
+        return (confined, program)
     }
 }
 

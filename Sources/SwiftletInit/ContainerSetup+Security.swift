@@ -39,7 +39,20 @@ extension ContainerSetup {
         }
     }
 
+    /// Lowering needs no privilege; raising above the hard limit the agent has would fail, so the
+    /// limit is clamped to what this process may set.
+    func setOpenFilesLimit(_ security: LaunchSpec.Security) throws {
+        guard let wanted = security.openFilesLimit else { return }
+        var current = rlimit()
+        getrlimit(RLIMIT_NOFILE_VALUE, &current)
+        var limit = rlimit(rlim_cur: min(rlim_t(wanted.soft), current.rlim_max), rlim_max: min(rlim_t(wanted.hard), current.rlim_max))
+        guard setrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 else {
+            throw ContainerSetupError(stage: "set RLIMIT_NOFILE", detail: "\(SystemError("setrlimit"))")
+        }
+    }
+
     func applyIdentityAndCapabilities(_ security: LaunchSpec.Security, seccomp: [UInt8]?) throws {
+        try setOpenFilesLimit(security)
         // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we still have it.
         if !security.noNewPrivileges, let seccomp { try installSeccomp(seccomp) }
         let available = Self.permittedNow()
@@ -100,3 +113,6 @@ extension ContainerSetup {
         guard rc == 0 else { throw ContainerSetupError(stage: "install seccomp filter", detail: "\(SystemError("prctl"))") }
     }
 }
+
+/// Glibc imports RLIMIT_NOFILE as an enum case of `__rlimit_resource`; the call takes its raw value.
+private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)

@@ -36,6 +36,20 @@ public struct LaunchSpec: Hashable, Sendable {
         public var readonlyPaths: [String]
         /// A file of classic-BPF `sock_filter` entries compiled by the agent; nil: no seccomp filter.
         public var seccompFilter: String?
+        /// RLIMIT_NOFILE (soft, hard); nil keeps the inherited limits.
+        public var openFilesLimit: (soft: UInt64, hard: UInt64)? = nil
+
+        public static func == (a: Security, b: Security) -> Bool {
+            a.encodedEntries == b.encodedEntries
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(encodedEntries) }
+
+        private var encodedEntries: String {
+            var file = KeyValueFile()
+            encode(into: &file)
+            return file.encoded()
+        }
 
         public init(
             bounding: UInt64, effective: UInt64, permitted: UInt64, inheritable: UInt64, ambient: UInt64, uid: UInt32,
@@ -66,6 +80,7 @@ public struct LaunchSpec: Hashable, Sendable {
             for p in maskedPaths { file.append("masked", p) }
             for p in readonlyPaths { file.append("readonly", p) }
             if let seccompFilter { file.append("seccomp", seccompFilter) }
+            if let limit = openFilesLimit { file.append("nofile", "\(limit.soft):\(limit.hard)") }
         }
 
         init?(decoding file: KeyValueFile) throws {
@@ -84,6 +99,11 @@ public struct LaunchSpec: Hashable, Sendable {
                 uid: user[0], gid: user[1], groups: groups, noNewPrivileges: file.first("noNewPrivileges") == "true",
                 readOnlyRootfs: file.first("readOnlyRootfs") == "true", maskedPaths: file.all("masked"),
                 readonlyPaths: file.all("readonly"), seccompFilter: file.first("seccomp"))
+            if let raw = file.first("nofile") {
+                let parts = raw.split(separator: ":").compactMap { UInt64($0) }
+                guard parts.count == 2, parts[0] <= parts[1] else { throw DecodeError.invalid("nofile", raw) }
+                openFilesLimit = (parts[0], parts[1])
+            }
         }
     }
 

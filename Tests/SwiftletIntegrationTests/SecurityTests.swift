@@ -24,7 +24,7 @@ final class SecurityTests: IntegrationTestCase {
               containers:
               - name: main
                 image: busybox
-                command: ["sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|NoNewPrivs):' /proc/self/status; unshare -U true && echo unshare-ok || echo unshare-denied; mkdir -p /tmp/m; mount -t tmpfs none /tmp/m && echo mount-ok || echo mount-denied; echo timer_list=$(wc -c < /proc/timer_list) firmware=$(ls /sys/firmware | wc -l); echo 1 > /proc/sys/vm/drop_caches && echo sysctl-ok || echo sysctl-denied; echo done; exec sleep 3600"]
+                command: ["sh", "-c", "grep -E '^(CapEff|CapBnd|Seccomp|NoNewPrivs):' /proc/self/status; unshare -U true && echo unshare-ok || echo unshare-denied; mkdir -p /tmp/m; mount -t tmpfs none /tmp/m && echo mount-ok || echo mount-denied; echo timer_list=$(wc -c < /proc/timer_list) firmware=$(ls /sys/firmware | wc -l); echo 1 > /proc/sys/vm/drop_caches && echo sysctl-ok || echo sysctl-denied; echo nofile=$(ulimit -n); echo done; exec sleep 3600"]
             """)
         _ = try harness.waitForRunning("confined")
         let log = try harness.waitForLog("confined", "main", contains: "done")
@@ -35,6 +35,7 @@ final class SecurityTests: IntegrationTestCase {
         XCTAssertTrue(log.contains("mount-denied"), log)
         XCTAssertTrue(log.contains("timer_list=0 firmware=0"), "masked paths: \(log)")
         XCTAssertTrue(log.contains("sysctl-denied"), log)
+        XCTAssertTrue(log.contains("nofile=1024"), "containerd's RLIMIT_NOFILE: \(log)")
     }
 
     func testNonRootDropAllReadOnlyRootAndNoNewPrivileges() throws {

@@ -28,6 +28,24 @@ final class LaunchRecordTests: XCTestCase {
         XCTAssertThrowsError(try LaunchSpec(decoding: "rootfs=/r\nlog=/l\narg=x\nbind=rw\t/a\n"))
     }
 
+    func testSecurityRoundTrip() throws {
+        var spec = LaunchSpec(
+            rootfs: "/r", arguments: ["sh"], environment: [], workingDirectory: "/", cgroupProcs: [], logPath: "/l",
+            privatePIDNamespace: true, binds: [])
+        var security = LaunchSpec.Security(
+            bounding: 0xa80425fb, effective: 0, permitted: 0, inheritable: 0, ambient: 0, uid: 1000, gid: 3000,
+            groups: [4000, 5000], noNewPrivileges: true, readOnlyRootfs: true, maskedPaths: ["/proc/keys"],
+            readonlyPaths: ["/proc/sys"], seccompFilter: "/run/x.seccomp")
+        security.openFilesLimit = (1024, 1024)
+        spec.security = security
+        spec.oomScoreAdj = 1000
+        let decoded = try LaunchSpec(decoding: spec.encoded())
+        XCTAssertEqual(decoded, spec)
+        XCTAssertEqual(decoded.security?.openFilesLimit?.hard, 1024)
+        XCTAssertThrowsError(try LaunchSpec(decoding: "rootfs=/r\nlog=/l\narg=x\ncaps=1,2\n"))
+        XCTAssertThrowsError(try LaunchSpec(decoding: "rootfs=/r\nlog=/l\narg=x\noomScoreAdj=5000\n"))
+    }
+
     func testRunRecordsRoundTrip() throws {
         let started = RunRecord.Started(pid: 4242, startedAt: WallTime(seconds: 1_795_737_111, nanoseconds: 815_511_357))
         XCTAssertEqual(RunRecord.Started(decoding: started.encoded()), started)
