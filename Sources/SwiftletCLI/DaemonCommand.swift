@@ -33,6 +33,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Pod Security Standards level for API-created pods: privileged, baseline (default), restricted.")
     var podSecurityLevel: String?
     @Flag(help: "Accept manifest files that are not root-owned or are group/world-writable.") var allowInsecureManifests = false
+    @Option(help: "Group owning the API socket (its members may connect and read).") var socketGroup: String?
+    @Option(help: "Group whose members may also create and delete pods (root always may).") var adminGroup: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
 
     func run() async throws {
@@ -43,7 +45,9 @@ struct DaemonCommand: AsyncParsableCommand {
             housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval,
             podPidsLimit: podPidsLimit, systemReserved: systemReserved, defaultSeccomp: defaultSeccomp,
             seccompProfileRoot: seccompProfileRoot, podSecurityLevel: podSecurityLevel,
-            allowInsecureManifests: allowInsecureManifests)
+            allowInsecureManifests: allowInsecureManifests, socketGroup: socketGroup, adminGroup: adminGroup)
+        let socketGroupID = try DaemonSettings.groupID(settings.socketGroup, key: "socketGroup")
+        let adminGroupID = try DaemonSettings.groupID(settings.adminGroup, key: "adminGroup")
         if checkConfig {
             print("configuration is valid")
             return
@@ -78,7 +82,9 @@ struct DaemonCommand: AsyncParsableCommand {
 
         let agent = try Agent(configuration: agentConfiguration, runtime: runtime, logger: logger)
         try await agent.start()
-        let server = APIServer(socketPath: settings.socket, backend: agent, version: SwiftletBuild.version)
+        let server = APIServer(
+            socketPath: settings.socket, backend: agent, version: SwiftletBuild.version, socketGroup: socketGroupID,
+            access: SocketAccessPolicy(adminGroup: adminGroupID))
         try await server.start()
         let podCount = await agent.pods().count
         logger.info("swiftlet \(SwiftletBuild.version) serving on \(settings.socket) with \(podCount) pods (cgroup driver \(cgroups.layout))")

@@ -18,6 +18,8 @@ struct DaemonSettings {
     var podPidsLimit: Int64?
     var defaultSeccomp = "RuntimeDefault"
     var podSecurityLevel = "baseline"
+    var socketGroup: String?
+    var adminGroup: String?
     var allowInsecureManifests = false
     var seccompProfileRoot: String?
     var systemReserved: [String: Quantity] = [:]
@@ -64,6 +66,8 @@ struct DaemonSettings {
             case "defaultSeccomp": settings.defaultSeccomp = try seccompMode(try string(), source: "\(path): \(key)")
             case "seccompProfileRoot": settings.seccompProfileRoot = try string()
             case "podSecurityLevel": settings.podSecurityLevel = try securityLevel(try string(), source: "\(path): \(key)")
+            case "socketGroup": settings.socketGroup = try string()
+            case "adminGroup": settings.adminGroup = try string()
             case "allowInsecureManifests":
                 guard let flag = value as? Bool else { throw ConfigError(description: "\(path): \(key): expected true or false") }
                 settings.allowInsecureManifests = flag
@@ -78,8 +82,11 @@ struct DaemonSettings {
         manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
         cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
         manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?, defaultSeccomp: String?,
-        seccompProfileRoot: String?, podSecurityLevel: String?, allowInsecureManifests: Bool
+        seccompProfileRoot: String?, podSecurityLevel: String?, allowInsecureManifests: Bool, socketGroup: String?,
+        adminGroup: String?
     ) throws {
+        if let socketGroup { self.socketGroup = socketGroup }
+        if let adminGroup { self.adminGroup = adminGroup }
         if let podSecurityLevel { self.podSecurityLevel = try Self.securityLevel(podSecurityLevel, source: "--pod-security-level") }
         if allowInsecureManifests { self.allowInsecureManifests = true }
         if let defaultSeccomp { self.defaultSeccomp = try Self.seccompMode(defaultSeccomp, source: "--default-seccomp") }
@@ -97,6 +104,14 @@ struct DaemonSettings {
         if let backoffMax { self.backoffMax = backoffMax }
         if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
         if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    }
+
+    /// A group name or number, resolved now so a typo stops the daemon instead of opening the socket.
+    static func groupID(_ name: String?, key: String) throws -> UInt32? {
+        guard let name else { return nil }
+        if let number = UInt32(name) { return number }
+        guard let entry = getgrnam(name) else { throw ConfigError(description: "\(key): no such group \"\(name)\"") }
+        return entry.pointee.gr_gid
     }
 
     static func securityLevel(_ text: String, source: String) throws -> String {

@@ -7,6 +7,8 @@ struct APIRequest: Sendable {
     var segments: [String]
     var query: [String: String]
     var body: Data
+    /// The connecting process, when the transport could tell.
+    var peer: PeerCredentials?
 
     init(method: String, uri: String, body: Data) {
         self.method = method

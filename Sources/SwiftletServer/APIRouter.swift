@@ -6,6 +6,7 @@ import SwiftletKube
 struct APIRouter: Sendable {
     var backend: any PodAPIBackend
     var version: String
+    var access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil)
 
     func handle(_ request: APIRequest) async -> APIResponse {
         do {
@@ -19,6 +20,13 @@ struct APIRouter: Sendable {
 
     private func route(_ r: APIRequest) async throws -> APIResponse {
         let s = r.segments
+        if !["GET", "HEAD"].contains(r.method) && !access.mayWrite(r.peer) {
+            let who = r.peer.map(\.description) ?? "an unidentified peer"
+            FileHandle.standardError.write(Data("swiftlet: refused \(r.method) /\(s.joined(separator: "/")) from \(who)\n".utf8))
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "\(who) may not \(r.method) /\(s.joined(separator: "/")): writes need root or the admin group")
+        }
         switch s.count {
         case 1 where s[0] == "healthz" || s[0] == "readyz" || s[0] == "livez":
             try allow(r, "GET")

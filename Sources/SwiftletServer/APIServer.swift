@@ -21,9 +21,16 @@ public final class APIServer: Sendable {
         var acceptLoop: Task<Void, Never>?
     }
 
-    public init(socketPath: String, backend: any PodAPIBackend, version: String) {
+    /// The group that owns the socket (may connect and read); nil keeps root's.
+    let socketGroup: gid_t?
+
+    public init(
+        socketPath: String, backend: any PodAPIBackend, version: String, socketGroup: UInt32? = nil,
+        access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil)
+    ) {
         self.socketPath = socketPath
-        self.router = APIRouter(backend: backend, version: version)
+        self.socketGroup = socketGroup.map { gid_t($0) }
+        self.router = APIRouter(backend: backend, version: version, access: access)
     }
 
     /// Binds the socket and starts accepting; returns once the socket is ready for clients.
@@ -38,13 +45,19 @@ public final class APIServer: Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                PeerCredentials.of(channel).flatMapThrowing { peer in
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                    let wrapped = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
+                    return AcceptedConnection(channel: wrapped, peer: peer)
                 }
             }
         // Group-writable so an operator group can use the CLI without root; others get nothing.
+        if let group = socketGroup, chown(socketPath, 0, group) != 0 {
+            let code = errno
+            try? await server.channel.close()
+            throw APIServerError.socketSetup(path: socketPath, stage: "chown root:\(group)", errno: code)
+        }
         guard chmod(socketPath, 0o660) == 0 else {
             let code = errno
             try? await server.channel.close()
@@ -56,7 +69,9 @@ public final class APIServer: Sendable {
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await connection in connections {
-                            group.addTask { await HTTPConnection(channel: connection, router: router).serve() }
+                            group.addTask {
+                                await HTTPConnection(channel: connection.channel, router: router, peer: connection.peer).serve()
+                            }
                         }
                     } catch {
                         // The listening socket closed (shutdown); open connections are cancelled with the group.
@@ -119,4 +134,10 @@ public enum APIServerError: Error, CustomStringConvertible, Sendable {
             return "api socket \(path): another process is already serving on it"
         }
     }
+}
+
+/// A freshly accepted connection and who made it.
+struct AcceptedConnection: Sendable {
+    var channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    var peer: PeerCredentials?
 }

@@ -6,6 +6,7 @@ import NIOHTTP1
 struct HTTPConnection: Sendable {
     let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
     let router: APIRouter
+    let peer: PeerCredentials?
 
     private struct Incoming: Sendable {
         var head: HTTPRequestHead
@@ -34,7 +35,8 @@ struct HTTPConnection: Sendable {
                                 keepAlive: false)
                             break loop
                         }
-                        let request = APIRequest(method: incoming.head.method.rawValue, uri: incoming.head.uri, body: incoming.body)
+                        var request = APIRequest(method: incoming.head.method.rawValue, uri: incoming.head.uri, body: incoming.body)
+                        request.peer = peer
                         let response = await router.handle(request)
                         switch response {
                         case .full:
