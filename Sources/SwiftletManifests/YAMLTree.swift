@@ -39,27 +39,40 @@ enum YAMLTree {
         do {
             parser = try Parser(yaml: text, resolver: coreResolver)
         } catch {
-            return ([], DocumentError(document: 1, message: "\(error)"))
+            return ([], DocumentError(document: 1, message: Self.shortened("\(error)")))
         }
         while true {
             do {
                 guard let node = try parser.nextRoot() else { return (trees, nil) }
-                trees.append(try convert(node))
+                var budget = maxNodes
+                trees.append(try convert(node, depth: 0, budget: &budget))
             } catch let error as DocumentError {
                 return (trees, DocumentError(document: trees.count + 1, message: error.message))
             } catch {
-                return (trees, DocumentError(document: trees.count + 1, message: "\(error)"))
+                return (trees, DocumentError(document: trees.count + 1, message: Self.shortened("\(error)")))
             }
         }
     }
 
-    static func convert(_ node: Yams.Node) throws(DocumentError) -> JSONValue {
+    /// A Kubernetes object is a few levels deep and a few thousand values big; these bounds stop
+    /// alias bombs ("billion laughs") and pathological nesting before they cost memory or stack.
+    static let maxNodes = 1_000_000
+    static let maxDepth = 64
+
+    static func convert(_ node: Yams.Node, depth: Int, budget: inout Int) throws(DocumentError) -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw DocumentError(document: 0, message: "document expands to more than \(maxNodes) values (YAML aliases?)")
+        }
+        guard depth < maxDepth else {
+            throw DocumentError(document: 0, message: "document nests deeper than \(maxDepth) levels (line \(lineOf(node)))")
+        }
         switch node {
         case .scalar(let scalar):
             return scalarValue(scalar.string, tag: Tag.Name(rawValue: node.tag.rawValue))
         case .sequence(let sequence):
             var out: [JSONValue] = []
-            for item in sequence { out.append(try convert(item)) }
+            for item in sequence { out.append(try convert(item, depth: depth + 1, budget: &budget)) }
             return .array(out)
         case .mapping(let mapping):
             var out: [String: JSONValue] = [:]
@@ -69,11 +82,11 @@ enum YAMLTree {
                     throw DocumentError(document: 0, message: "mapping keys must be scalars (line \(lineOf(key)))")
                 }
                 if keyScalar.string == "<<", keyScalar.style == .plain {
-                    try merge(value, into: &merged)
+                    try merge(value, into: &merged, depth: depth + 1, budget: &budget)
                     continue
                 }
                 // JSON keys are strings: `80: x` becomes "80", as sigs.k8s.io/yaml converts it.
-                out[keyScalar.string] = try convert(value)
+                out[keyScalar.string] = try convert(value, depth: depth + 1, budget: &budget)
             }
             // Explicit keys win over merged ones.
             return .object(merged.merging(out) { _, explicit in explicit })
@@ -82,8 +95,10 @@ enum YAMLTree {
         }
     }
 
-    static func merge(_ node: Yams.Node, into merged: inout [String: JSONValue]) throws(DocumentError) {
-        switch try convert(node) {
+    static func merge(
+        _ node: Yams.Node, into merged: inout [String: JSONValue], depth: Int, budget: inout Int
+    ) throws(DocumentError) {
+        switch try convert(node, depth: depth, budget: &budget) {
         case .object(let o):
             for (k, v) in o where merged[k] == nil { merged[k] = v }
         case .array(let items):
@@ -134,4 +149,9 @@ enum YAMLTree {
     }
 
     static func lineOf(_ node: Yams.Node) -> Int { node.mark?.line ?? 0 }
+
+    /// libyaml quotes the offending line; a hostile one-line document must not become a megabyte error.
+    static func shortened(_ message: String, limit: Int = 400) -> String {
+        message.count <= limit ? message : String(message.prefix(limit)) + "…"
+    }
 }
