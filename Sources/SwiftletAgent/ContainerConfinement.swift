@@ -56,6 +56,7 @@ struct ContainerConfinement: Sendable {
             maskedPaths: resolved.maskedPaths, readonlyPaths: resolved.readonlyPaths, seccompFilter: nil)
         var confined = security
         confined.openFilesLimit = Self.openFilesLimit
+        confined.privileged = resolved.privileged
         return (confined, program)
     }
 }

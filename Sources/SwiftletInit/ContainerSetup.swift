@@ -73,6 +73,11 @@ struct ContainerSetup {
     func mountDev() throws {
         let dev = inRoot("/dev")
         try ensureDirectory(dev)
+        if spec.security?.privileged == true {
+            // Privileged containers see the host's devices (runc binds them; the whole /dev is simpler).
+            try mount("/dev", dev, nil, SWL_MS_BIND | SWL_MS_REC, stage: "bind host /dev")
+            return
+        }
         try mount("tmpfs", dev, "tmpfs", SWL_MS_NOSUID | SWL_MS_STRICTATIME, data: "mode=755,size=65536k", stage: "mount /dev")
         let devices: [(String, UInt32, UInt32)] = [
             ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
@@ -104,7 +109,7 @@ struct ContainerSetup {
     func mountSys() throws {
         let sys = inRoot("/sys")
         try ensureDirectory(sys)
-        let flags = SWL_MS_RDONLY | SWL_MS_NOSUID | SWL_MS_NODEV | SWL_MS_NOEXEC
+        let flags = (spec.security?.privileged == true ? 0 : SWL_MS_RDONLY) | SWL_MS_NOSUID | SWL_MS_NODEV | SWL_MS_NOEXEC
         if swl_mount("sysfs", sys, "sysfs", flags, nil) == 0 { return }
         try mount("/sys", sys, nil, SWL_MS_BIND | SWL_MS_REC, stage: "bind /sys")
         try mount(nil, sys, nil, SWL_MS_BIND | SWL_MS_REMOUNT | flags, stage: "remount /sys read-only")

@@ -38,6 +38,8 @@ public struct LaunchSpec: Hashable, Sendable {
         public var seccompFilter: String?
         /// RLIMIT_NOFILE (soft, hard); nil keeps the inherited limits.
         public var openFilesLimit: (soft: UInt64, hard: UInt64)? = nil
+        /// `privileged: true`: the host's devices and a writable /sys, as the OCI runtimes give it.
+        public var privileged = false
 
         public static func == (a: Security, b: Security) -> Bool {
             a.encodedEntries == b.encodedEntries
@@ -81,6 +83,7 @@ public struct LaunchSpec: Hashable, Sendable {
             for p in readonlyPaths { file.append("readonly", p) }
             if let seccompFilter { file.append("seccomp", seccompFilter) }
             if let limit = openFilesLimit { file.append("nofile", "\(limit.soft):\(limit.hard)") }
+            if privileged { file.append("privileged", "true") }
         }
 
         init?(decoding file: KeyValueFile) throws {
@@ -104,6 +107,7 @@ public struct LaunchSpec: Hashable, Sendable {
                 guard parts.count == 2, parts[0] <= parts[1] else { throw DecodeError.invalid("nofile", raw) }
                 openFilesLimit = (parts[0], parts[1])
             }
+            privileged = file.first("privileged") == "true"
         }
     }
 

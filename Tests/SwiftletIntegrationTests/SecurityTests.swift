@@ -95,11 +95,14 @@ final class SecurityTests: IntegrationTestCase {
               - name: main
                 image: busybox
                 securityContext: {privileged: true}
-                command: ["sh", "-c", "grep -E '^(Seccomp):' /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs none /tmp/m && echo mount-ok; echo done; exec sleep 3600"]
+                command: ["sh", "-c", "grep -E '^(Seccomp):' /proc/self/status; mkdir -p /tmp/m; mount -t tmpfs none /tmp/m && echo mount-ok; echo timer_list=$(wc -c < /proc/timer_list); touch /sys/kernel && echo sys-rw; ls /dev | grep -q -E '^(vda|sda|loop0|kmsg)$' && echo host-devices; echo done; exec sleep 3600"]
             """)
         let log = try harness.waitForLog("privileged", "main", contains: "done")
         XCTAssertEqual(statusField(log, "Seccomp"), "0", log)
         XCTAssertTrue(log.contains("mount-ok"), log)
+        XCTAssertFalse(log.contains("timer_list=0\n"), "nothing masked: \(log)")
+        XCTAssertTrue(log.contains("sys-rw"), log)
+        XCTAssertTrue(log.contains("host-devices"), log)
     }
 
     func testAPIPodsAreCheckedAgainstBaselineAndWritableManifestsAreRefused() throws {
