@@ -45,11 +45,10 @@ public final class APIServer: Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
-                PeerCredentials.of(channel).flatMapThrowing { peer in
+                channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    let wrapped = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
-                    return AcceptedConnection(channel: wrapped, peer: peer)
                 }
             }
         // Group-writable so an operator group can use the CLI without root; others get nothing.
@@ -70,7 +69,9 @@ public final class APIServer: Sendable {
                     do {
                         for try await connection in connections {
                             group.addTask {
-                                await HTTPConnection(channel: connection.channel, router: router, peer: connection.peer).serve()
+                                // Who connected (SO_PEERCRED), read before the first request is served.
+                                let peer = try? await PeerCredentials.of(connection.channel).get()
+                                await HTTPConnection(channel: connection, router: router, peer: peer ?? nil).serve()
                             }
                         }
                     } catch {
@@ -92,9 +93,16 @@ public final class APIServer: Sendable {
             defer { s = RunState() }
             return (s.serverChannel, s.acceptLoop)
         }
-        loop?.cancel()
+        // Close first and let the accept loop drain: a connection accepted just before the close is
+        // still served (and closed) by its own task; cancelling the loop first would drop it
+        // half-made, which NIO treats as a fatal error. The loop then cancels the open connections.
         try? await channel?.close()
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            loop?.cancel()
+        }
         await loop?.value
+        watchdog.cancel()
         if unlink(socketPath) != 0 && errno != ENOENT {
             throw APIServerError.socketSetup(path: socketPath, stage: "unlink", errno: errno)
         }
@@ -102,23 +110,20 @@ public final class APIServer: Sendable {
 }
 
 extension APIServer {
-    /// Whether something accepts connections on `path` right now.
+    /// Whether something listens on `path` right now, read from /proc/net/unix (flag __SO_ACCEPTCON)
+    /// instead of by connecting: a probe connection reaching a server that is shutting down is a
+    /// half-made connection NIO cannot drop gracefully.
     static func isServing(_ path: String) -> Bool {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+        guard let table = try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8) else { return false }
+        let resolved = (path as NSString).standardizingPath
+        for line in table.split(separator: "\n").dropFirst() {
+            // Num RefCount Protocol Flags Type St Inode Path
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 8, let flags = UInt32(fields[3], radix: 16), flags & 0x10000 != 0 else { continue }
+            let socketPath = fields[7...].joined(separator: " ")
+            if socketPath == path || socketPath == resolved { return true }
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        return rc == 0
+        return false
     }
 }
 
@@ -134,10 +139,4 @@ public enum APIServerError: Error, CustomStringConvertible, Sendable {
             return "api socket \(path): another process is already serving on it"
         }
     }
-}
-
-/// A freshly accepted connection and who made it.
-struct AcceptedConnection: Sendable {
-    var channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-    var peer: PeerCredentials?
 }
