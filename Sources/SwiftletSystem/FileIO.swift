@@ -31,10 +31,11 @@ public enum FileIO {
 
     /// Writes all bytes to an fd.
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, subject: String) throws {
+        guard let base = bytes.baseAddress else { return }  // nothing to write
         var offset = 0
         while offset < bytes.count {
             let n = try syscallRetrying("write", subject) {
-                Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                Glibc.write(fd, base + offset, bytes.count - offset)
             }
             offset += n
         }
