@@ -35,6 +35,8 @@ public actor Agent {
     let hostIP: String?
     let stats: StatsCollector
     let node: NodeResources
+    /// One for all pods, so compiled seccomp programs are shared.
+    let confinement: ContainerConfinement
     /// Pods whose requests were admitted against the node's allocatable resources.
     var admittedUIDs: Set<String> = []
     var manifestWatch: Int32?
@@ -50,6 +52,8 @@ public actor Agent {
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)
+        self.confinement = ContainerConfinement(
+            defaultSeccomp: configuration.defaultSeccomp, seccompProfileRoot: configuration.seccompProfileRoot)
         self.node = NodeResources.detect(
             reservedCPUMilli: configuration.reservedCPUMilli, reservedMemoryBytes: configuration.reservedMemoryBytes)
         if let dir = configuration.manifestDirectory {
@@ -190,8 +194,7 @@ public actor Agent {
             pod: pod, runtime: runtime, events: events, backoffInitial: configuration.backoffInitial,
             backoffMaximum: configuration.backoffMaximum, adoptedStatus: adoptedStatus,
             hostIP: hostIP, node: node, podPidsLimit: configuration.podPidsLimit,
-            confinement: ContainerConfinement(
-                defaultSeccomp: configuration.defaultSeccomp, seccompProfileRoot: configuration.seccompProfileRoot),
+            confinement: confinement,
             adopted: adopted != nil,
             logger: logger,
             admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwiftletImages
 import SwiftletKube
 import SwiftletLaunch
@@ -9,6 +10,10 @@ import SwiftletSeccomp
 /// Turns a container's securityContext (resolved by the pure `SecurityPolicy`) into what
 /// swiftlet-init applies: capability masks, user, paths, and a compiled seccomp program.
 struct ContainerConfinement: Sendable {
+    /// RuntimeDefault compiled once per capability set: libseccomp needs milliseconds per program,
+    /// which every container start would otherwise pay.
+    let compiled = CompiledFilters()
+
     /// containerd's base spec: RLIMIT_NOFILE 1024 soft and hard.
     static let openFilesLimit: (soft: UInt64, hard: UInt64) = (1024, 1024)
 
@@ -43,8 +48,15 @@ struct ContainerConfinement: Sendable {
             }
         }
         if let profile {
-            do { program = try compileSeccompFilter(profile, capabilities: Set(resolved.bounding)) } catch {
-                throw RuntimeError("CreateContainerError", "failed to compile seccomp profile: \(error)")
+            let key = resolved.seccomp == .runtimeDefault ? resolved.bounding.joined(separator: ",") : nil
+            if let key, let cached = compiled.program(for: key) {
+                program = cached
+            } else {
+                do { program = try compileSeccompFilter(profile, capabilities: Set(resolved.bounding)) } catch {
+                    throw RuntimeError("CreateContainerError", "failed to compile seccomp profile: \(error)")
+                }
+                // Localhost profiles are files that may change: compiled afresh each time.
+                if let key, let program { compiled.store(program, for: key) }
             }
         }
         let security = LaunchSpec.Security(
@@ -85,4 +97,13 @@ enum ImageUser {
         }
         return nil
     }
+}
+
+/// Compiled RuntimeDefault programs by capability set, shared by every pod worker.
+final class CompiledFilters: Sendable {
+    private let programs = Mutex<[String: [UInt8]]>([:])
+
+    func program(for key: String) -> [UInt8]? { programs.withLock { $0[key] } }
+
+    func store(_ program: [UInt8], for key: String) { programs.withLock { $0[key] = program } }
 }
