@@ -148,8 +148,14 @@ final class ResourcesTests: IntegrationTestCase {
         let burstable = try harness.waitForRunning("burstable")
         XCTAssertEqual(bestEffort.status?.qosClass, "BestEffort")
         XCTAssertEqual(burstable.status?.qosClass, "Burstable")
-        XCTAssertEqual(read("/proc/\(try pid(bestEffort))/oom_score_adj"), "1000")
-        let burstableScore = Int(read("/proc/\(try pid(burstable))/oom_score_adj")) ?? 0
+        // Running means the process exists; swiftlet-init sets the score a moment later, before exec.
+        let bestEffortPath = "/proc/\(try pid(bestEffort))/oom_score_adj"
+        let burstablePath = "/proc/\(try pid(burstable))/oom_score_adj"
+        try harness.waitFor("oom_score_adj to be set", timeout: 10) {
+            self.read(bestEffortPath) == "1000" && self.read(burstablePath) != "0"
+        }
+        XCTAssertEqual(read(bestEffortPath), "1000")
+        let burstableScore = Int(read(burstablePath)) ?? 0
         XCTAssertTrue((3...999).contains(burstableScore), "Burstable: 1000 - 1000 × request / capacity, got \(burstableScore)")
         XCTAssertEqual(read(cgroupFile("cpu", bestEffort, "main", "cpu.shares")), "2")
 
