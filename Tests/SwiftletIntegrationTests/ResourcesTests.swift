@@ -165,10 +165,16 @@ final class ResourcesTests: IntegrationTestCase {
             greedy.status?.message ?? "")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(greedy.uid)/pause"), "never started")
 
-        // Usage moves: the busy BestEffort pod burns CPU and holds ~20 MB.
+        // Usage moves: the busy BestEffort pod burns CPU and holds ~20 MB (sampled until it does:
+        // the shell needs a moment to read its 20 MB).
         var summary = try harness.client.statsSummary()
-        Thread.sleep(forTimeInterval: 1)
-        summary = try harness.client.statsSummary()
+        try harness.waitFor("CPU and memory use of the busy pod in /stats/summary", timeout: 20) {
+            Thread.sleep(forTimeInterval: 0.5)
+            guard let next = try? self.harness.client.statsSummary() else { return false }
+            summary = next
+            let pod = next.pods.first { $0.podRef.name == "besteffort" }
+            return (pod?.cpu?.usageNanoCores ?? 0) > 100_000_000 && (pod?.memory?.workingSetBytes ?? 0) > 15_000_000
+        }
         let stats = try XCTUnwrap(summary.pods.first { $0.podRef.name == "besteffort" })
         XCTAssertGreaterThan(stats.cpu?.usageNanoCores ?? 0, 100_000_000, "\(stats)")
         XCTAssertGreaterThan(stats.memory?.workingSetBytes ?? 0, 15_000_000, "\(stats)")
