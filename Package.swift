@@ -53,8 +53,11 @@ let package = Package(
             swiftSettings: strict),
         // cgroup v1 / v2 drivers, rooted at an injectable directory.
         .target(name: "SwiftletCgroups", dependencies: ["SwiftletSystem"], swiftSettings: strict),
-        // Local image store: named root filesystems + image config (the OCI store comes later behind the same protocol).
-        .target(name: "SwiftletImages", dependencies: ["SwiftletSystem"], swiftSettings: strict),
+        // libarchive: image layers and image archives; libcrypto: SHA-256 of blobs.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Image store: content-addressed OCI blobs, per-layer snapshots, references; plus plain rootfs imports.
+        .target(name: "SwiftletImages", dependencies: ["SwiftletSystem", "CArchive", "CCrypto"], swiftSettings: strict),
         // libseccomp: compiles seccomp profiles to classic BPF in the agent (swiftlet-init only installs the bytes).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Seccomp profiles (OCI / Docker JSON), the RuntimeDefault profile, and their compilation to BPF.
@@ -102,6 +105,7 @@ let package = Package(
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
         .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem", "SwiftletRuntime", "SwiftletImages", "SwiftletKube"]),
         .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
+        .testTarget(name: "SwiftletImagesTests", dependencies: ["SwiftletImages", "CArchive"]),
         .testTarget(name: "SwiftletSeccompTests", dependencies: ["SwiftletSeccomp"]),
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(

@@ -78,19 +78,19 @@ enum ImageUser {
     static func resolve(_ image: ImageRecord) throws -> (uid: Int64?, gid: Int64?) {
         guard let user = image.config.user, !user.isEmpty else { return (0, 0) }
         let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
-        let uid = Int64(parts[0]) ?? lookup(image.rootfs + "/etc/passwd", name: parts[0], field: 2)
+        let uid = Int64(parts[0]) ?? lookup(image.locate("/etc/passwd"), name: parts[0], field: 2)
         var gid: Int64?
         if parts.count > 1 {
-            gid = Int64(parts[1]) ?? lookup(image.rootfs + "/etc/group", name: parts[1], field: 2)
+            gid = Int64(parts[1]) ?? lookup(image.locate("/etc/group"), name: parts[1], field: 2)
         } else if Int64(parts[0]) == nil {
-            gid = lookup(image.rootfs + "/etc/passwd", name: parts[0], field: 3)
+            gid = lookup(image.locate("/etc/passwd"), name: parts[0], field: 3)
         }
         return (uid, gid ?? (uid == nil ? nil : 0))
     }
 
     /// A numeric field of the `name` line of a passwd/group file; nil when not found.
-    static func lookup(_ file: String, name: String, field: Int) -> Int64? {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+    static func lookup(_ file: String?, name: String, field: Int) -> Int64? {
+        guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             if fields.count > field, fields[0] == name { return Int64(fields[field]) }

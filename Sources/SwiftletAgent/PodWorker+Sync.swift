@@ -132,7 +132,7 @@ extension PodWorker {
         let runtime = self.runtime, pod = self.pod
         do {
             let image = try await offload { try runtime.resolveImage(container) }
-            images[name] = ObservedImage(image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""), imageID: image.id)
+            images[name] = ObservedImage(image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""), imageID: image.statusImageID(for: container.image ?? ""))
             await events.record(
                 pod, reason: "Pulled",
                 message: "Container image \"\(container.image ?? "")\" already present on machine", fieldPath: field)

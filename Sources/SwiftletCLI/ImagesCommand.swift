@@ -17,7 +17,8 @@ struct StoreOptions: ParsableArguments {
 
 struct ImportImage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a root filesystem directory or tarball as an image.")
+        commandName: "import",
+        abstract: "Import an OCI layout, OCI archive, docker-save archive, or a root filesystem directory or tarball.")
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Image reference to store it under (default: the file name).") var name: String?
@@ -25,9 +26,26 @@ struct ImportImage: AsyncParsableCommand {
     @Option(parsing: .singleValue, help: "Image CMD element (repeat for several).") var cmd: [String] = []
     @Option(parsing: .singleValue, help: "Image ENV entry NAME=VALUE (repeat for several).") var env: [String] = []
     @Option(help: "Image working directory.") var workdir: String?
-    @Argument(help: "Directory or tarball (.tar, .tar.gz, .tgz).") var path: String
+    @Argument(help: "OCI layout directory, OCI or docker archive, or root filesystem directory or tarball (.tar, .tar.gz, .tgz).")
+    var path: String
 
     func run() async throws {
+        do {
+            let kind = try ImageSourceKind.detect(path)
+            if kind != .rootfsDirectory && kind != .rootfsTarball {
+                guard entrypoint.isEmpty, cmd.isEmpty, env.isEmpty, workdir == nil else {
+                    throw ValidationErrorExit(message: "error: --entrypoint, --cmd, --env and --workdir apply to root filesystems only; an OCI image brings its own config")
+                }
+                for record in try store.store().importImage(from: path, name: name) {
+                    for reference in record.references { print("imported \(reference) (\(record.id))") }
+                }
+                return
+            }
+        } catch let error as ValidationErrorExit {
+            throw error
+        } catch {
+            throw ValidationErrorExit(message: "error: \(error)")
+        }
         let reference = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let config = ImageConfig(
             entrypoint: entrypoint.isEmpty ? nil : entrypoint, cmd: cmd.isEmpty ? nil : cmd,

@@ -13,6 +13,17 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case commandFailed(command: String, status: Int32, stderr: String)
     case fileSystem(path: String, operation: String, errno: Int32)
     case corruptIndex(path: String, detail: String)
+    case invalidDigest(String)
+    /// A manifest, index or config that cannot be used (named by digest or path).
+    case invalidContent(String, reason: String)
+    /// A blob whose bytes do not match the digest or size that named it; nothing was stored.
+    case digestMismatch(String, reason: String)
+    /// A layer member refused because it would write outside its snapshot (or through a symlink, or as a
+    /// device node without privilege); the whole layer is refused.
+    case unsafeLayerMember(archive: String, member: String, reason: String)
+    case archive(path: String, message: String)
+    /// No manifest in an index for this platform.
+    case noMatchingPlatform(String, platform: String, available: [String])
 
     public var description: String {
         switch self {
@@ -33,6 +44,19 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(operation) \(path): \(String(cString: strerror(code)))"
         case .corruptIndex(let path, let detail):
             return "\(path): \(detail)"
+        case .invalidDigest(let digest):
+            return "invalid digest \"\(digest)\": want sha256:<64 lowercase hex characters>"
+        case .invalidContent(let subject, let reason):
+            return "\(subject): \(reason)"
+        case .digestMismatch(let digest, let reason):
+            return "blob \(digest) failed verification: \(reason); discarded"
+        case .unsafeLayerMember(let archive, let member, let reason):
+            return "\(archive): refusing member \"\(member)\": \(reason)"
+        case .archive(let path, let message):
+            return "\(path): \(message)"
+        case .noMatchingPlatform(let reference, let platform, let available):
+            let list = available.isEmpty ? "none" : available.joined(separator: ", ")
+            return "\(reference): no image for platform \(platform) (index has: \(list))"
         }
     }
 }

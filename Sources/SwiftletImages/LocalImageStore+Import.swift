@@ -53,7 +53,7 @@ extension LocalImageStore {
             try index.save(indexPath)
             return (record, orphans)
         }
-        for orphan in orphans { try discardTree(orphan.rootfs) }
+        for orphan in orphans { try discard(orphan) }
         return record
     }
 

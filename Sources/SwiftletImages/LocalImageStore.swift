@@ -3,10 +3,13 @@ import Foundation
 /// Images as plain unpacked root filesystems under `<stateDir>/images`:
 ///
 /// ```
-/// images/index.json        the records (replaced atomically)
-/// images/.lock             flock'd around every index update
-/// images/rootfs/<hex>/     one root filesystem per image id
-/// images/tmp/              staging for imports and removals (same filesystem, so rename is atomic)
+/// images/index.json            the records (replaced atomically)
+/// images/.lock                 flock'd around every index update and garbage collection
+/// images/blobs/sha256/<hex>    OCI content (manifests, configs, layer blobs), verified before it lands
+/// images/snapshots/<hex>/      one unpacked layer per layer blob (overlayfs whiteouts), shared by images
+/// images/rootfs/<hex>/         one root filesystem per plain rootfs import
+/// images/leases/<pid>-<uuid>   an import or pull in progress: garbage collection waits for it
+/// images/tmp/                  staging for imports and removals (same filesystem, so rename is atomic)
 /// ```
 ///
 /// Several processes may use one store at once (the daemon and `swiftlet images` commands): imports unpack
@@ -17,6 +20,9 @@ public final class LocalImageStore: ImageStore {
     let rootfsDirectory: String
     let stagingDirectory: String
     let lock: FileLock
+    let content: ContentStore
+    let snapshotsDirectory: String
+    let leasesDirectory: String
 
     public init(stateDir: String) throws {
         let state = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir
@@ -25,7 +31,9 @@ public final class LocalImageStore: ImageStore {
         rootfsDirectory = directory + "/rootfs"
         stagingDirectory = directory + "/tmp"
         lock = FileLock(path: directory + "/.lock")
-        for path in [directory, rootfsDirectory, stagingDirectory] {
+        snapshotsDirectory = directory + "/snapshots"
+        leasesDirectory = directory + "/leases"
+        for path in [directory, rootfsDirectory, stagingDirectory, snapshotsDirectory, leasesDirectory] {
             do {
                 try FileManager.default.createDirectory(
                     atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
@@ -33,6 +41,7 @@ public final class LocalImageStore: ImageStore {
                 throw ImageError.fileSystem(path: path, operation: "mkdir", errno: Self.errnoOf(error))
             }
         }
+        content = try ContentStore(imagesDirectory: directory, temporaryDirectory: stagingDirectory)
     }
 
     public func resolve(_ reference: String) throws -> ImageRecord? {
@@ -66,7 +75,17 @@ public final class LocalImageStore: ImageStore {
             try index.save(indexPath)
             return removed
         }
-        if let orphan { try discardTree(orphan.rootfs) }
+        if let orphan { try discard(orphan) }
+    }
+
+    /// Frees what an image no longer referenced held: its rootfs tree, or its blobs and snapshots that no
+    /// other image shares.
+    func discard(_ orphan: ImageRecord) throws {
+        if orphan.layers == nil {
+            try discardTree(orphan.rootfs)
+        } else {
+            try collectGarbage()
+        }
     }
 
     /// Moves a tree out of the way (atomic: a concurrent reader never sees it half-deleted) and deletes it.

@@ -57,7 +57,7 @@ struct RootfsDigest {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw ImageError.fileSystem(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
-        var hasher = SHA256()
+        let hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -102,7 +102,7 @@ extension PodRuntime {
         return reply == "ok"
     }
 
-    /// Overlay mount: the image read-only below, a per-attempt upper directory on top, so every
+    /// Overlay mount: the image's layers (or its single rootfs) read-only below, a per-attempt upper directory on top, so every
     /// attempt starts from the pristine image as on Kubernetes and containers never see each other's writes.
     func prepareRootfs(uid: String, container: String, attempt: Int, image: ImageRecord) throws -> String {
         let layer = "\(stateDirectory(uid: uid))/containers/\(container)/\(attempt)"
@@ -110,7 +110,7 @@ extension PodRuntime {
         try FileIO.makeDirectories(layer + "/upper", mode: 0o755)
         try FileIO.makeDirectories(layer + "/work", mode: 0o700)
         try FileIO.makeDirectories(target, mode: 0o755)
-        try Mount.overlay(lower: [image.rootfs], upper: layer + "/upper", work: layer + "/work", target: target)
+        try Mount.overlay(lower: image.lowerDirectories, upper: layer + "/upper", work: layer + "/work", target: target)
         return target
     }
 

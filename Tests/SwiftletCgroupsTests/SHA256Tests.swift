@@ -17,7 +17,7 @@ final class SHA256Tests: XCTestCase {
 
     func testChunkedUpdatesMatchOneShot() {
         let text = String(repeating: "swiftlet", count: 100)
-        var hasher = SHA256()
+        let hasher = SHA256()
         for chunk in stride(from: 0, to: text.utf8.count, by: 37) {
             let bytes = Array(text.utf8)
             hasher.update(bytes[chunk..<min(chunk + 37, bytes.count)])
