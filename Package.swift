@@ -62,10 +62,12 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Seccomp profiles (OCI / Docker JSON), the RuntimeDefault profile, and their compilation to BPF.
         .target(name: "SwiftletSeccomp", dependencies: ["CSeccomp"], swiftSettings: strict),
+        // CNI: network configuration lists, plugin lookup and execution, results (any CNI plugin works).
+        .target(name: "SwiftletCNI", dependencies: ["SwiftletKube", "SwiftletSystem"], swiftSettings: strict),
         // Sandboxes, containers, images, logs: the imperative shell around processes.
         .target(
             name: "SwiftletRuntime",
-            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages"],
+            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages", "SwiftletCNI"],
             swiftSettings: strict),
         // HTTP/1.1 + JSON API on a Unix socket; depends on a protocol, not on the agent.
         .target(
@@ -107,6 +109,7 @@ let package = Package(
         .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
         .testTarget(name: "SwiftletImagesTests", dependencies: ["SwiftletImages", "CArchive"]),
         .testTarget(name: "SwiftletSeccompTests", dependencies: ["SwiftletSeccomp"]),
+        .testTarget(name: "SwiftletCNITests", dependencies: ["SwiftletCNI", "SwiftletKube"]),
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(
             name: "SwiftletIntegrationTests",

@@ -117,7 +117,7 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Go's `strconv.Quote` for the characters manifests realistically contain.
-func goQuoted(_ s: String) -> String {
+public func goQuoted(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
