@@ -8,10 +8,12 @@ extension PodWorker {
     func observe() async -> ObservedPod {
         let runtime = self.runtime
         let uid = self.uid
-        let (attempts, sandboxAlive) = await offload { () -> ([String: [ObservedAttempt]], Bool) in
-            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil)
+        let (attempts, sandboxAlive, networkReady) = await offload { () -> ([String: [ObservedAttempt]], Bool, Bool) in
+            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid))
         }
-        var observed = ObservedPod(sandboxReady: sandboxAlive && !finished)
+        if podIPs == nil && sandboxAlive { podIPs = await offload { runtime.podIPs(uid: uid) } }
+        // A sandbox whose network is not (or no longer) set up is not ready: the planner replaces it.
+        var observed = ObservedPod(sandboxReady: sandboxAlive && networkReady && !finished)
         let now = Date()
         for container in (pod.spec.initContainers ?? []) + pod.spec.containers {
             let runs = attempts[container.name] ?? []
@@ -70,6 +72,29 @@ extension PodWorker {
             status.hostIP = hostIP
             status.hostIPs = [HostIP(ip: hostIP)]
         }
+        // Host-network pods have the node's IP (the kubelet's generateAPIPodStatus).
+        let ips = pod.spec.hostNetwork == true ? hostIP.map { [$0] } ?? [] : podIPs ?? []
+        status.podIP = ips.first
+        status.podIPs = ips.isEmpty ? nil : ips.map { HostIP(ip: $0) }
         return status
+    }
+}
+
+extension PodWorker {
+    /// CNI CHECK of a sandbox this agent did not create (re-adopted after a restart). False when it
+    /// failed: the sandbox then counts as not ready and is replaced, as the kubelet replaces a
+    /// sandbox that lost its network.
+    func checkAdoptedNetwork() async -> Bool {
+        let runtime = self.runtime, uid = self.uid
+        let outcome: RuntimeError? = await offload {
+            do throws(RuntimeError) { try runtime.checkNetwork(uid: uid) } catch { return error }
+            return nil
+        }
+        guard let error = outcome else { return true }
+        logger.warning("\(pod.key): \(error.message)")
+        await events.record(pod, type: "Warning", reason: "FailedCheckPodNetwork", message: error.message)
+        await events.record(pod, reason: "SandboxChanged", message: "Pod sandbox changed, it will be killed and re-created.")
+        podIPs = nil
+        return false
     }
 }

@@ -14,6 +14,13 @@ extension PodWorker {
             return
         }
         var observed = await observe()
+        if !networkChecked && !finished {
+            networkChecked = true
+            if observed.sandboxReady {
+                let healthy = await checkAdoptedNetwork()
+                if !healthy { observed = await observe() }
+            }
+        }
         if finished {
             await publishCurrent()
             return
@@ -96,7 +103,9 @@ extension PodWorker {
         let runtime = self.runtime, pod = self.pod
         do {
             let limits = CgroupLimits(CgroupResources.pod(pod, podPidsLimit: podPidsLimit))
-            _ = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
+            let sandbox = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
+            podIPs = sandbox.podIPs
+            networkChecked = true
             sandboxFailures = 0
             sandboxBackoffUntil = nil
             return true
@@ -106,7 +115,8 @@ extension PodWorker {
             sandboxBackoffUntil = Date().addingTimeInterval(delay)
             scheduleWake(after: delay)
             logger.error("sandbox of \(pod.key) failed: \(error)")
-            await events.record(pod, type: "Warning", reason: "FailedCreatePodSandBox", message: "\(error)")
+            await events.record(
+                pod, type: "Warning", reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: \(error)")
             return false
         }
     }

@@ -35,6 +35,10 @@ actor PodWorker {
     var startFailures: [String: StartFailure] = [:]
     var startFailureTimes: [String: Date] = [:]
     var images: [String: ObservedImage] = [:]
+    /// The pod's IPs from its sandbox's CNI result; nil until read (after an agent restart).
+    var podIPs: [String]?
+    /// A re-adopted sandbox's network is CHECKed once, on the first sync.
+    var networkChecked = false
     var sandboxBackoffUntil: Date?
     var sandboxFailures = 0
     /// Set when the pod must go: graceful deletion with this many seconds.

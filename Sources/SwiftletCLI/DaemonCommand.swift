@@ -35,6 +35,10 @@ struct DaemonCommand: AsyncParsableCommand {
     @Flag(help: "Accept manifest files that are not root-owned or are group/world-writable.") var allowInsecureManifests = false
     @Option(help: "Group owning the API socket (its members may connect and read).") var socketGroup: String?
     @Option(help: "Group whose members may also create and delete pods (root always may).") var adminGroup: String?
+    @Option(help: "CNI network configuration directory (the lowest-sorting .conflist/.conf is used; none: loopback only).")
+    var cniConfDir: String?
+    @Option(help: "Directory of CNI plugins; repeat for several (default /opt/cni/bin and /usr/lib/cni).")
+    var cniBinDir: [String] = []
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
 
     func run() async throws {
@@ -45,7 +49,8 @@ struct DaemonCommand: AsyncParsableCommand {
             housekeepingInterval: housekeepingInterval, manifestRescanInterval: manifestRescanInterval,
             podPidsLimit: podPidsLimit, systemReserved: systemReserved, defaultSeccomp: defaultSeccomp,
             seccompProfileRoot: seccompProfileRoot, podSecurityLevel: podSecurityLevel,
-            allowInsecureManifests: allowInsecureManifests, socketGroup: socketGroup, adminGroup: adminGroup)
+            allowInsecureManifests: allowInsecureManifests, socketGroup: socketGroup, adminGroup: adminGroup,
+            cniConfDir: cniConfDir, cniBinDirs: cniBinDir)
         let socketGroupID = try DaemonSettings.groupID(settings.socketGroup, key: "socketGroup")
         let adminGroupID = try DaemonSettings.groupID(settings.adminGroup, key: "adminGroup")
         if checkConfig {
@@ -58,9 +63,11 @@ struct DaemonCommand: AsyncParsableCommand {
 
         let pause = try HelperBinaries.locate("swiftlet-pause")
         let initPath = try HelperBinaries.locate("swiftlet-init")
-        let runtimeConfiguration = RuntimeConfiguration(
+        var runtimeConfiguration = RuntimeConfiguration(
             stateDirectory: settings.stateDir, runDirectory: settings.runDir, logDirectory: settings.logDir,
             cgroupParent: settings.cgroupParent, pausePath: pause, initPath: initPath)
+        runtimeConfiguration.cniConfDirectory = settings.cniConfDir
+        runtimeConfiguration.cniBinDirectories = settings.cniBinDirs
         let cgroups = try detectCgroupDriver()
         let images = try LocalImageStore(stateDir: settings.stateDir)
         let runtime = try PodRuntime(configuration: runtimeConfiguration, cgroups: cgroups, images: images)

@@ -23,6 +23,8 @@ struct DaemonSettings {
     var allowInsecureManifests = false
     var seccompProfileRoot: String?
     var systemReserved: [String: Quantity] = [:]
+    var cniConfDir = "/etc/cni/net.d"
+    var cniBinDirs = ["/opt/cni/bin", "/usr/lib/cni"]
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -72,6 +74,14 @@ struct DaemonSettings {
                 guard let flag = value as? Bool else { throw ConfigError(description: "\(path): \(key): expected true or false") }
                 settings.allowInsecureManifests = flag
             case "systemReserved": settings.systemReserved = try parseReserved(try string(), source: "\(path): \(key)")
+            case "cniConfDir": settings.cniConfDir = try string()
+            case "cniBinDir":
+                // A list of directories, or one string with comma-separated directories (the kubelet's old flag).
+                if let list = value as? [String], !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) {
+                    settings.cniBinDirs = list
+                } else {
+                    settings.cniBinDirs = try string().split(separator: ",").map(String.init)
+                }
             default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
             }
         }
@@ -83,8 +93,10 @@ struct DaemonSettings {
         cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
         manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?, defaultSeccomp: String?,
         seccompProfileRoot: String?, podSecurityLevel: String?, allowInsecureManifests: Bool, socketGroup: String?,
-        adminGroup: String?
+        adminGroup: String?, cniConfDir: String? = nil, cniBinDirs: [String] = []
     ) throws {
+        if let cniConfDir { self.cniConfDir = cniConfDir }
+        if !cniBinDirs.isEmpty { self.cniBinDirs = cniBinDirs.flatMap { $0.split(separator: ",").map(String.init) } }
         if let socketGroup { self.socketGroup = socketGroup }
         if let adminGroup { self.adminGroup = adminGroup }
         if let podSecurityLevel { self.podSecurityLevel = try Self.securityLevel(podSecurityLevel, source: "--pod-security-level") }

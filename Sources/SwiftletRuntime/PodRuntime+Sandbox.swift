@@ -8,6 +8,8 @@ import SwiftletSystem
 public struct SandboxHandle: Sendable, Hashable {
     public var identity: ProcessIdentity
     public var runDirectory: PodRunDirectory
+    /// From the CNI result; empty with host network or without CNI configuration.
+    public var podIPs: [String] = []
 }
 
 extension PodRuntime {
@@ -22,13 +24,7 @@ extension PodRuntime {
             try FileIO.makeDirectories(dir.containersDir, mode: 0o700)
             try FileIO.makeDirectories(dir.path + "/rootfs", mode: 0o700)
             try FileIO.writeAtomically(dir.podFile, String(decoding: try KubeJSON.encode(pod), as: UTF8.self), mode: 0o600)
-            let hostname = Self.hostname(of: pod)
-            try FileIO.writeAtomically(dir.hostnameFile, hostname + "\n")
-            // A host-network pod sees the host's names, as on Kubernetes.
-            let hosts = pod.spec.hostNetwork == true
-                ? ((try? FileIO.readString("/etc/hosts")) ?? nil) ?? Self.hostsFile(hostname: hostname)
-                : Self.hostsFile(hostname: hostname)
-            try FileIO.writeAtomically(dir.hostsFile, hosts)
+            try FileIO.writeAtomically(dir.hostnameFile, Self.hostname(of: pod) + "\n")
             try FileIO.makeDirectories(dir.shmDir)
             if !Mount.mountPoints(under: dir.shmDir).contains(dir.shmDir) {
                 // One /dev/shm per pod, shared by its containers like their IPC namespace (64 MiB as containerd).
@@ -75,7 +71,26 @@ extension PodRuntime {
             _ = try? UnixSocket.exchange(path: dir.controlSocket, request: PauseRequest.shutdown.line)
             throw RuntimeError("CreatePodSandboxError", "failed to place sandbox in its cgroup: \(error)")
         }
-        return SandboxHandle(identity: identity, runDirectory: dir)
+        var podIPs: [String] = []
+        do {
+            if pod.spec.hostNetwork != true { podIPs = try setUpNetwork(pod: pod, pausePID: pid) }
+            try writeHostsFile(pod: pod, podIPs: podIPs)
+        } catch {
+            // No half-made sandbox: the next attempt starts from nothing.
+            try? stopSandbox(uid: uid)
+            if let error = error as? RuntimeError { throw error }
+            throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
+        }
+        return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs)
+    }
+
+    func writeHostsFile(pod: Pod, podIPs: [String]) throws {
+        let hostname = Self.hostname(of: pod)
+        // A host-network pod sees the host's names, as on Kubernetes.
+        let hosts = pod.spec.hostNetwork == true
+            ? ((try? FileIO.readString("/etc/hosts")) ?? nil) ?? Self.hostsFile(hostname: hostname)
+            : Self.hostsFile(hostname: hostname)
+        try FileIO.writeAtomically(runDirectory(uid: pod.uid).hostsFile, hosts)
     }
 
     /// The pause process of a pod, when it is still the same live process that was recorded.
@@ -106,6 +121,14 @@ extension PodRuntime {
     /// directory's records stay until `removePod` so the final status can still be computed.
     public func stopSandbox(uid: String) throws {
         let dir = runDirectory(uid: uid)
+        var failures: [String] = []
+        // The network goes first, while the namespace still holds the pod's interface (containerd's
+        // order). A failed DEL keeps the pinned namespace and the record for the next attempt.
+        var keep: Set<String> = []
+        do { try tearDownNetwork(uid: uid) } catch {
+            failures.append(error.message)
+            keep = [netnsFile(uid: uid)]
+        }
         if let sandbox = liveSandbox(uid: uid) {
             _ = try? UnixSocket.exchange(path: dir.controlSocket, request: PauseRequest.shutdown.line, timeoutMilliseconds: 5000)
             let deadline = Date().addingTimeInterval(10)
@@ -124,8 +147,7 @@ extension PodRuntime {
                 attempts += 1
             }
         }
-        var failures: [String] = []
-        for point in Mount.mountPoints(under: dir.path) {
+        for point in Mount.mountPoints(under: dir.path) where !keep.contains(point) {
             do { try Mount.unmount(point) } catch { failures.append("\(error)") }
         }
         do { try cgroups.remove(cgroup) } catch { failures.append("\(error)") }

@@ -10,6 +10,11 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var cgroupParent: String
     public var pausePath: String
     public var initPath: String
+    /// CNI network configuration (`--cni-conf-dir`); no configuration file there means pods get
+    /// loopback only.
+    public var cniConfDirectory = "/etc/cni/net.d"
+    /// Where CNI plugins are looked for, in order (`--cni-bin-dir`).
+    public var cniBinDirectories = ["/opt/cni/bin", "/usr/lib/cni"]
 
     public init(
         stateDirectory: String, runDirectory: String, logDirectory: String, cgroupParent: String,

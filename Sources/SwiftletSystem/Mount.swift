@@ -13,6 +13,12 @@ public enum Mount {
         try syscallRetrying("mount tmpfs", target) { swl_mount("tmpfs", target, "tmpfs", flags, options) }
     }
 
+    /// Bind mount of a file or directory (e.g. /proc/PID/ns/net onto a file, which keeps the
+    /// network namespace alive after its last process is gone).
+    public static func bind(source: String, target: String) throws {
+        try syscallRetrying("mount bind", "\(source) on \(target)") { swl_mount(source, target, nil, SWL_MS_BIND, nil) }
+    }
+
     /// Lazy unmount: the mount disappears from the tree now even if something still holds it.
     /// Not mounted (EINVAL) and missing (ENOENT) are fine.
     public static func unmount(_ target: String) throws {

@@ -14,6 +14,7 @@ final class DaemonHarness {
     let socket: String
     let cgroupParent: String
     let client: SwiftletAPIClient
+    var cniConfDir: String { root + "/net.d" }
     private(set) var daemon: Process?
     private var daemonLog: FileHandle?
 
@@ -49,7 +50,7 @@ final class DaemonHarness {
         socket = root + "/swiftlet.sock"
         cgroupParent = "swiftlet-it-\(name)-\(id)"
         client = SwiftletAPIClient(socketPath: socket)
-        for dir in [manifests, state, run, logs] {
+        for dir in [manifests, state, run, logs, cniConfDir] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
         try Self.runTool(
@@ -82,6 +83,8 @@ final class DaemonHarness {
             "daemon", "--manifest-dir", manifests, "--state-dir", state, "--run-dir", run, "--log-dir", logs,
             "--socket", socket, "--node-name", "it-node", "--cgroup-parent", cgroupParent,
             "--housekeeping-interval", "0.5", "--manifest-rescan-interval", "1",
+            // Never the machine's /etc/cni/net.d: an empty directory (loopback only) unless a test writes a network.
+            "--cni-conf-dir", cniConfDir,
         ] + extra
         FileManager.default.createFile(atPath: root + "/daemon.log", contents: nil)
         let log = FileHandle(forWritingAtPath: root + "/daemon.log")

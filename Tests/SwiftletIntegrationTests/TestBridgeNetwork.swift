@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// A CNI network that lives only inside this machine: a bridge the test creates (unique name,
+/// with the gateway address so the host reaches pods), a private /24, bridge + host-local IPAM
+/// (allocations under the test's directory) + portmap, no masquerade, no route anywhere else.
+final class TestBridgeNetwork {
+    let bridge: String
+    let prefix: String
+    let ipamDir: String
+    let confFile: String
+
+    var gateway: String { prefix + ".1" }
+
+    init(harness: DaemonHarness, plugins extra: String = "") throws {
+        let id = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        bridge = "swlt" + id.prefix(10)
+        let routes = (try? DaemonHarness.runTool("/usr/sbin/ip", ["-4", "route", "show", "table", "all"])) ?? ""
+        var candidate = ""
+        repeat {
+            candidate = "10.\(Int.random(in: 200...250)).\(Int.random(in: 0...255))"
+        } while routes.contains(candidate + ".")
+        prefix = candidate
+        // Outside the harness directory, which its teardown removes before the IPAM check runs.
+        ipamDir = "/tmp/swiftlet-it-ipam-" + id
+        confFile = harness.cniConfDir + "/10-test.conflist"
+        try DaemonHarness.runTool("/usr/sbin/ip", ["link", "add", bridge, "type", "bridge"])
+        try DaemonHarness.runTool("/usr/sbin/ip", ["addr", "add", gateway + "/24", "dev", bridge])
+        try DaemonHarness.runTool("/usr/sbin/ip", ["link", "set", bridge, "up"])
+        try write(extraPlugins: extra)
+    }
+
+    /// The conflist: bridge (no gateway on it from the plugin: the test assigned it; no masquerade),
+    /// host-local with its store in the test directory, portmap for hostPorts.
+    func write(extraPlugins: String = "", name: String = "testnet") throws {
+        let text = """
+            {"cniVersion": "1.0.0", "name": "\(name)", "plugins": [
+              {"type": "bridge", "bridge": "\(bridge)", "isGateway": false, "ipMasq": false, "hairpinMode": true,
+               "ipam": {"type": "host-local", "dataDir": "\(ipamDir)",
+                        "ranges": [[{"subnet": "\(prefix).0/24", "gateway": "\(gateway)"}]]}},
+              {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}\(extraPlugins)
+            ]}
+            """
+        try text.write(toFile: confFile + ".tmp", atomically: false, encoding: .utf8)
+        guard rename(confFile + ".tmp", confFile) == 0 else { throw HarnessError("rename \(confFile) failed") }
+    }
+
+    /// Interfaces enslaved to the bridge (the host ends of pod veths).
+    var attachedInterfaces: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net/\(bridge)/brif")) ?? []
+    }
+
+    /// host-local's reservations: one file per allocated IP (besides its lock and last-reserved files).
+    var allocatedIPs: [String] {
+        let dir = ipamDir + "/testnet"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(prefix + ".") }
+    }
+
+    /// What deleting every pod must have released; empty when nothing leaked.
+    func leaks(harness: DaemonHarness, uids: [String]) -> [String] {
+        var found: [String] = attachedInterfaces.map { "veth still on \(bridge): \($0)" }
+        found += allocatedIPs.map { "IP still allocated: \($0)" }
+        let netnsFiles = (FileManager.default.enumerator(atPath: harness.run)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix("/netns") }
+        found += netnsFiles.map { "netns file left: \($0)" }
+        let nat = (try? DaemonHarness.runTool("/usr/sbin/iptables-save", ["-t", "nat"])) ?? ""
+        for uid in uids where nat.contains(uid) { found.append("iptables rule left for \(uid)") }
+        return found
+    }
+
+    func remove() {
+        _ = try? DaemonHarness.runTool("/usr/sbin/ip", ["link", "del", bridge])
+        try? FileManager.default.removeItem(atPath: ipamDir)
+    }
+}
