@@ -23,8 +23,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         // Linux calls Swift's Glibc module does not expose (unshare, setns, pivot_root, clone, ...).
@@ -87,6 +88,7 @@ let package = Package(
                 "SwiftletKube", "SwiftletLifecycle", "SwiftletManifests", "SwiftletRuntime", "SwiftletServer",
                 "SwiftletCgroups", "SwiftletSeccomp",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
         .executableTarget(

@@ -40,6 +40,12 @@ public actor Agent {
     /// Pods whose requests were admitted against the node's allocatable resources.
     var admittedUIDs: Set<String> = []
     var manifestWatch: Int32?
+    public let agentMetrics: AgentMetrics
+    /// When the housekeeping loop last completed a pass (the systemd watchdog's proof of life).
+    var lastHousekeeping = ContinuousClock.now
+    /// Set by `drain()`: pods are being stopped for an agent exit, so nothing new is admitted and
+    /// API pods stay in their store (they come back with the next start, as after a reboot).
+    var draining = false
 
     enum PodSource: Sendable { case file, api }
 
@@ -48,6 +54,7 @@ public actor Agent {
         self.runtime = runtime
         self.logger = logger
         self.events = EventRecorder(nodeName: configuration.nodeName)
+        self.agentMetrics = AgentMetrics(version: configuration.version)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
@@ -107,11 +114,13 @@ public actor Agent {
             var lastRescan = Date()
             while let agent = self {
                 try? await Task.sleep(nanoseconds: UInt64(housekeeping * 1e9))
+                let started = ContinuousClock.now
                 await agent.syncAll()
                 if Date().timeIntervalSince(lastRescan) >= rescan {
                     lastRescan = Date()
                     await agent.rescanManifests()
                 }
+                await agent.housekeepingDone(started: started)
             }
         }
     }
@@ -178,6 +187,7 @@ public actor Agent {
 
     /// Starts a worker for a pod, or queues it behind an older pod with the same name.
     func admit(_ pod: Pod, source: PodSource) {
+        guard !draining else { return }
         if let old = keys[pod.key], old != pod.uid, workers[old] != nil {
             pendingStarts[pod.key] = pod
             if let worker = workers[old] { Task { await self.published(await worker.delete(gracePeriod: nil)) } }
@@ -199,7 +209,9 @@ public actor Agent {
             logger: logger,
             admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },
             publish: { [weak self] p in await self?.published(p) },
-            removed: { [weak self] p in await self?.removed(p) })
+            removed: { [weak self] p in await self?.removed(p) },
+            metrics: agentMetrics)
+        if adopted == nil { agentMetrics.podSeen(uid: pod.uid) }
         workers[pod.uid] = worker
         sources[pod.uid] = source
         if adopted != nil { admittedUIDs.insert(pod.uid) }
@@ -233,6 +245,7 @@ public actor Agent {
         resourceVersion += 1
         pod.metadata.resourceVersion = String(resourceVersion)
         published[uid] = pod
+        agentMetrics.published(pod)
         broadcast(WatchEvent(type: old == nil ? WatchEvent.added : WatchEvent.modified, object: pod))
     }
 
@@ -250,7 +263,8 @@ public actor Agent {
         workers[uid] = nil
         sources[uid] = nil
         if keys[pod.key] == uid { keys[pod.key] = nil }
-        apiStore.remove(uid: uid)
+        if !draining { apiStore.remove(uid: uid) }
+        agentMetrics.podForgotten(uid: uid)
         var last = published.removeValue(forKey: uid) ?? pod
         resourceVersion += 1
         last.metadata.resourceVersion = String(resourceVersion)

@@ -24,6 +24,7 @@ actor PodWorker {
     let confinement: ContainerConfinement
     /// Asks the agent whether the pod's requests fit next to the admitted pods.
     let admission: @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?)
+    let metrics: AgentMetrics?
     /// Admitted once; a re-adopted pod was admitted by the agent that started it.
     var admitted: Bool
 
@@ -57,8 +58,10 @@ actor PodWorker {
         confinement: ContainerConfinement, adopted: Bool,
         logger: Logger,
         admission: @escaping @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?),
-        publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void
+        publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void,
+        metrics: AgentMetrics? = nil
     ) {
+        self.metrics = metrics
         self.uid = pod.uid
         self.pod = pod
         self.runtime = runtime
@@ -91,7 +94,9 @@ actor PodWorker {
     private func syncLoop() async {
         repeat {
             syncAgain = false
+            let started = ContinuousClock.now
             await sync()
+            metrics?.podSynced(ContinuousClock.now - started)
         } while syncAgain && !gone
         syncing = false
     }

@@ -3,7 +3,10 @@ import SwiftletKube
 import Yams
 
 /// The daemon's settings: defaults, then the config file, then flags.
-struct DaemonSettings {
+///
+/// Every setting is declared once in `DaemonSettings.schema` (config key, flag, default, help and
+/// its parser); the config file, the flags and `--print-config` all go through that table.
+struct DaemonSettings: Sendable {
     var manifestDir: String? = "/etc/swiftlet/manifests"
     var stateDir = "/var/lib/swiftlet"
     var runDir = "/run/swiftlet"
@@ -23,11 +26,128 @@ struct DaemonSettings {
     var allowInsecureManifests = false
     var seccompProfileRoot: String?
     var systemReserved: [String: Quantity] = [:]
+    var logFormat = "text"
+    var logLevel = "info"
+    var drainOnExit = false
+    var watchdogInterval: Double?
     var cniConfDir = "/etc/cni/net.d"
     var cniBinDirs = ["/opt/cni/bin", "/usr/lib/cni"]
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// A value as the config file (typed YAML) or a flag (always text) gives it.
+    enum Value {
+        case text(String)
+        case number(Double)
+        case flag(Bool)
+        case list([String])
+        case other(String)
+
+        init(yaml: Any) {
+            switch yaml {
+            case let l as [Any] where l.allSatisfy({ $0 is String }): self = .list(l.compactMap { $0 as? String })
+            case let b as Bool: self = .flag(b)
+            case let i as Int: self = .number(Double(i))
+            case let d as Double: self = .number(d)
+            case let s as String: self = .text(s)
+            default: self = .other(String(describing: yaml))
+            }
+        }
+    }
+
+    /// One setting: its config key, the flag that overrides it, and how a value is applied.
+    struct Setting: Sendable {
+        var key: String
+        var help: String
+        /// The default as written in Docs/configuration.md and `--print-config`.
+        var defaultText: String
+        /// Settings that only make sense for one run (`drainOnExit`) are still valid in the file.
+        var apply: @Sendable (inout DaemonSettings, Value, String) throws -> Void
+
+        /// `manifestDir` → `--manifest-dir`.
+        var flag: String {
+            "--" + key.reduce(into: "") { out, c in
+                if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
+            }
+        }
+    }
+
+    static let schema: [Setting] = [
+        Setting(key: "manifestDir", help: "static pod manifest directory; \"\" turns the static source off",
+                defaultText: "/etc/swiftlet/manifests") { s, v, k in
+            let dir = try path(v, k, allowEmpty: true)
+            s.manifestDir = dir.isEmpty ? nil : dir
+        },
+        Setting(key: "stateDir", help: "persistent state: images, writable layers, API pods", defaultText: "/var/lib/swiftlet") {
+            $0.stateDir = try path($1, $2)
+        },
+        Setting(key: "runDir", help: "live state of running pods", defaultText: "/run/swiftlet") { $0.runDir = try path($1, $2) },
+        Setting(key: "logDir", help: "container log directory", defaultText: "/var/log/pods") { $0.logDir = try path($1, $2) },
+        Setting(key: "socket", help: "API socket path", defaultText: "/run/swiftlet/swiftlet.sock") { $0.socket = try path($1, $2) },
+        Setting(key: "nodeName", help: "node name (spec.nodeName, event source)", defaultText: "the host name, lower-cased") {
+            $0.nodeName = try text($1, $2)
+        },
+        Setting(key: "cgroupParent", help: "cgroup below each hierarchy root holding this daemon's pods", defaultText: "swiftlet") {
+            $0.cgroupParent = try text($1, $2)
+        },
+        Setting(key: "backoffInitial", help: "first crash-loop back-off, seconds", defaultText: "10") {
+            $0.backoffInitial = try seconds($1, $2)
+        },
+        Setting(key: "backoffMax", help: "crash-loop back-off ceiling, seconds", defaultText: "300") {
+            $0.backoffMax = try seconds($1, $2)
+        },
+        Setting(key: "housekeepingInterval", help: "seconds between full re-syncs of every pod", defaultText: "2") {
+            $0.housekeepingInterval = try seconds($1, $2)
+        },
+        Setting(key: "manifestRescanInterval", help: "seconds between full re-reads of the manifest directory",
+                defaultText: "20") { $0.manifestRescanInterval = try seconds($1, $2) },
+        Setting(key: "podPidsLimit", help: "pids.max of every pod cgroup; -1 = unlimited", defaultText: "-1") { s, v, k in
+            let limit = try integer(v, k, minimum: -1)
+            s.podPidsLimit = limit < 0 ? nil : limit
+        },
+        Setting(key: "systemReserved", help: "resources held back from pods, e.g. cpu=100m,memory=256Mi", defaultText: "none") {
+            $0.systemReserved = try parseReserved(try text($1, $2), source: $2)
+        },
+        Setting(key: "defaultSeccomp", help: "seccomp for containers that name none: RuntimeDefault or Unconfined",
+                defaultText: "RuntimeDefault") { $0.defaultSeccomp = try choice($1, $2, ["RuntimeDefault", "Unconfined"]) },
+        Setting(key: "seccompProfileRoot", help: "directory of Localhost seccomp profiles", defaultText: "STATE_DIR/seccomp") {
+            $0.seccompProfileRoot = try path($1, $2)
+        },
+        Setting(key: "podSecurityLevel", help: "Pod Security Standards level for API pods: privileged, baseline, restricted",
+                defaultText: "baseline") { $0.podSecurityLevel = try choice($1, $2, ["baseline", "privileged", "restricted"]) },
+        Setting(key: "allowInsecureManifests", help: "accept manifest files not root-owned or group/world-writable",
+                defaultText: "false") { $0.allowInsecureManifests = try bool($1, $2) },
+        Setting(key: "socketGroup", help: "group owning the API socket (members may connect and read)", defaultText: "root's group") {
+            $0.socketGroup = try text($1, $2)
+        },
+        Setting(key: "adminGroup", help: "group whose members may also create and delete pods", defaultText: "none") {
+            $0.adminGroup = try text($1, $2)
+        },
+        Setting(key: "logFormat", help: "daemon log format on stderr: text (journald levels) or json", defaultText: "text") {
+            $0.logFormat = try choice($1, $2, ["json", "text"])
+        },
+        Setting(key: "logLevel", help: "daemon log level: trace, debug, info, notice, warning, error, critical", defaultText: "info") {
+            $0.logLevel = try choice($1, $2, ["critical", "debug", "error", "info", "notice", "trace", "warning"])
+        },
+        Setting(key: "drainOnExit", help: "on SIGTERM/SIGINT stop every pod gracefully before exiting", defaultText: "false") {
+            $0.drainOnExit = try bool($1, $2)
+        },
+        Setting(key: "watchdogInterval", help: "seconds between WATCHDOG=1 pings (default: half of systemd's WATCHDOG_USEC)",
+                defaultText: "from WATCHDOG_USEC") { $0.watchdogInterval = try seconds($1, $2) },
+        Setting(key: "cniConfDir", help: "CNI network configuration directory (none: loopback-only pods)",
+                defaultText: "/etc/cni/net.d") { $0.cniConfDir = try path($1, $2) },
+        // A list, or one comma-separated string (the kubelet's old flag); the flag may be repeated.
+        Setting(key: "cniBinDir", help: "directories searched for CNI plugins, in order",
+                defaultText: "[/opt/cni/bin, /usr/lib/cni]") { $0.cniBinDirs = try pathList($1, $2) },
+    ]
+
+    static func setting(named key: String) -> Setting? { schema.first { $0.key == key } }
+
+    /// The current value of a setting, as text (to tell what a reload changed).
+    func value(of key: String) -> String? {
+        Mirror(reflecting: self).children.first { $0.label == key }.map { String(describing: $0.value) }
     }
 
     static func load(path: String?) throws -> DaemonSettings {
@@ -42,80 +162,101 @@ struct DaemonSettings {
             if loaded == nil { return settings }
             throw ConfigError(description: "\(path): expected a mapping of settings")
         }
-        for (key, value) in map {
-            func string() throws -> String {
-                guard let s = value as? String, !s.isEmpty else { throw ConfigError(description: "\(path): \(key): expected a non-empty string") }
-                return s
+        for key in map.keys.sorted() {
+            guard let setting = setting(named: key), let value = map[key] else {
+                let hint = schema.map(\.key).first { $0.lowercased() == key.lowercased() }.map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw ConfigError(description: "\(path): unknown setting \"\(key)\"\(hint)")
             }
-            func number() throws -> Double {
-                if let d = value as? Double, d >= 0 { return d }
-                if let i = value as? Int, i >= 0 { return Double(i) }
-                throw ConfigError(description: "\(path): \(key): expected a non-negative number")
-            }
-            switch key {
-            case "manifestDir": settings.manifestDir = try string()
-            case "stateDir": settings.stateDir = try string()
-            case "runDir": settings.runDir = try string()
-            case "logDir": settings.logDir = try string()
-            case "socket": settings.socket = try string()
-            case "nodeName": settings.nodeName = try string()
-            case "cgroupParent": settings.cgroupParent = try string()
-            case "backoffInitial": settings.backoffInitial = try number()
-            case "backoffMax": settings.backoffMax = try number()
-            case "housekeepingInterval": settings.housekeepingInterval = try number()
-            case "manifestRescanInterval": settings.manifestRescanInterval = try number()
-            case "podPidsLimit": settings.podPidsLimit = Int64(try number())
-            case "defaultSeccomp": settings.defaultSeccomp = try seccompMode(try string(), source: "\(path): \(key)")
-            case "seccompProfileRoot": settings.seccompProfileRoot = try string()
-            case "podSecurityLevel": settings.podSecurityLevel = try securityLevel(try string(), source: "\(path): \(key)")
-            case "socketGroup": settings.socketGroup = try string()
-            case "adminGroup": settings.adminGroup = try string()
-            case "allowInsecureManifests":
-                guard let flag = value as? Bool else { throw ConfigError(description: "\(path): \(key): expected true or false") }
-                settings.allowInsecureManifests = flag
-            case "systemReserved": settings.systemReserved = try parseReserved(try string(), source: "\(path): \(key)")
-            case "cniConfDir": settings.cniConfDir = try string()
-            case "cniBinDir":
-                // A list of directories, or one string with comma-separated directories (the kubelet's old flag).
-                if let list = value as? [String], !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) {
-                    settings.cniBinDirs = list
-                } else {
-                    settings.cniBinDirs = try string().split(separator: ",").map(String.init)
-                }
-            default: throw ConfigError(description: "\(path): unknown setting \"\(key)\"")
-            }
+            try setting.apply(&settings, Value(yaml: value), "\(path): \(key)")
         }
         return settings
     }
 
-    mutating func override(
-        manifestDir: String?, stateDir: String?, runDir: String?, logDir: String?, socket: String?, nodeName: String?,
-        cgroupParent: String?, backoffInitial: Double?, backoffMax: Double?, housekeepingInterval: Double?,
-        manifestRescanInterval: Double?, podPidsLimit: Int64?, systemReserved: String?, defaultSeccomp: String?,
-        seccompProfileRoot: String?, podSecurityLevel: String?, allowInsecureManifests: Bool, socketGroup: String?,
-        adminGroup: String?, cniConfDir: String? = nil, cniBinDirs: [String] = []
-    ) throws {
-        if let cniConfDir { self.cniConfDir = cniConfDir }
-        if !cniBinDirs.isEmpty { self.cniBinDirs = cniBinDirs.flatMap { $0.split(separator: ",").map(String.init) } }
-        if let socketGroup { self.socketGroup = socketGroup }
-        if let adminGroup { self.adminGroup = adminGroup }
-        if let podSecurityLevel { self.podSecurityLevel = try Self.securityLevel(podSecurityLevel, source: "--pod-security-level") }
-        if allowInsecureManifests { self.allowInsecureManifests = true }
-        if let defaultSeccomp { self.defaultSeccomp = try Self.seccompMode(defaultSeccomp, source: "--default-seccomp") }
-        if let seccompProfileRoot { self.seccompProfileRoot = seccompProfileRoot }
-        if let podPidsLimit { self.podPidsLimit = podPidsLimit < 0 ? nil : podPidsLimit }
-        if let systemReserved { self.systemReserved = try Self.parseReserved(systemReserved, source: "--system-reserved") }
-        if let manifestDir { self.manifestDir = manifestDir.isEmpty ? nil : manifestDir }
-        if let stateDir { self.stateDir = stateDir }
-        if let runDir { self.runDir = runDir }
-        if let logDir { self.logDir = logDir }
-        if let socket { self.socket = socket }
-        if let nodeName { self.nodeName = nodeName }
-        if let cgroupParent { self.cgroupParent = cgroupParent }
-        if let backoffInitial { self.backoffInitial = backoffInitial }
-        if let backoffMax { self.backoffMax = backoffMax }
-        if let housekeepingInterval { self.housekeepingInterval = housekeepingInterval }
-        if let manifestRescanInterval { self.manifestRescanInterval = manifestRescanInterval }
+    /// Applies the flags given on the command line (config key → text), after the file.
+    mutating func override(_ flags: [(key: String, value: String?)]) throws {
+        for (key, value) in flags {
+            guard let value else { continue }
+            guard let setting = Self.setting(named: key) else {
+                preconditionFailure("flag for unknown setting \(key)")  // a programming error, not input
+            }
+            try setting.apply(&self, .text(value), setting.flag)
+        }
+    }
+
+    /// The default configuration file, every key commented with its default (`--print-config`).
+    static func defaultConfigFile() -> String {
+        var out = "# swiftlet daemon configuration (Docs/configuration.md). Every key is optional;\n"
+        out += "# command-line flags win over this file. Uncomment to change a default.\n"
+        for setting in schema {
+            out += "\n# \(setting.help) (\(setting.flag))\n"
+            out += "#\(setting.key): \(setting.defaultText)\n"
+        }
+        return out
+    }
+
+    // MARK: Value parsers (each error names the key or flag it is about)
+
+    static func text(_ value: Value, _ key: String) throws -> String {
+        guard case .text(let s) = value, !s.isEmpty else { throw ConfigError(description: "\(key): expected a non-empty string") }
+        return s
+    }
+
+    static func path(_ value: Value, _ key: String, allowEmpty: Bool = false) throws -> String {
+        if allowEmpty, case .text("") = value { return "" }
+        let s = try text(value, key)
+        guard !s.contains("\0") else { throw ConfigError(description: "\(key): path contains a NUL byte") }
+        return s
+    }
+
+    static func pathList(_ value: Value, _ key: String) throws -> [String] {
+        let items: [String]
+        switch value {
+        case .list(let list): items = list
+        case .text(let s): items = s.split(separator: ",").map(String.init)
+        default: items = []
+        }
+        guard !items.isEmpty, items.allSatisfy({ !$0.isEmpty && !$0.contains("\0") }) else {
+            throw ConfigError(description: "\(key): expected a list of directories (or one comma-separated string)")
+        }
+        return items
+    }
+
+    static func seconds(_ value: Value, _ key: String) throws -> Double {
+        switch value {
+        case .number(let d) where d >= 0 && d.isFinite: return d
+        case .text(let s): if let d = Double(s), d >= 0, d.isFinite { return d }
+        default: break
+        }
+        throw ConfigError(description: "\(key): expected a non-negative number of seconds")
+    }
+
+    static func integer(_ value: Value, _ key: String, minimum: Int64) throws -> Int64 {
+        var parsed: Int64?
+        switch value {
+        case .number(let d) where d == d.rounded() && abs(d) < 9e15: parsed = Int64(d)
+        case .text(let s): parsed = Int64(s)
+        default: break
+        }
+        guard let parsed, parsed >= minimum else { throw ConfigError(description: "\(key): expected an integer ≥ \(minimum)") }
+        return parsed
+    }
+
+    static func bool(_ value: Value, _ key: String) throws -> Bool {
+        switch value {
+        case .flag(let b): return b
+        case .text("true"): return true
+        case .text("false"): return false
+        default: throw ConfigError(description: "\(key): expected true or false")
+        }
+    }
+
+    static func choice(_ value: Value, _ key: String, _ allowed: [String]) throws -> String {
+        let s = try text(value, key)
+        guard allowed.contains(s) else {
+            let list = allowed.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw ConfigError(description: "\(key): Unsupported value: \"\(s)\": supported values: \(list)")
+        }
+        return s
     }
 
     /// A group name or number, resolved now so a typo stops the daemon instead of opening the socket.
@@ -124,21 +265,6 @@ struct DaemonSettings {
         if let number = UInt32(name) { return number }
         guard let entry = getgrnam(name) else { throw ConfigError(description: "\(key): no such group \"\(name)\"") }
         return entry.pointee.gr_gid
-    }
-
-    static func securityLevel(_ text: String, source: String) throws -> String {
-        guard ["privileged", "baseline", "restricted"].contains(text) else {
-            throw ConfigError(
-                description: "\(source): Unsupported value: \"\(text)\": supported values: \"baseline\", \"privileged\", \"restricted\"")
-        }
-        return text
-    }
-
-    static func seccompMode(_ text: String, source: String) throws -> String {
-        guard ["RuntimeDefault", "Unconfined"].contains(text) else {
-            throw ConfigError(description: "\(source): Unsupported value: \"\(text)\": supported values: \"RuntimeDefault\", \"Unconfined\"")
-        }
-        return text
     }
 
     /// `cpu=100m,memory=256Mi`, as the kubelet's --system-reserved.

@@ -17,10 +17,18 @@ public final class PodRuntime: Sendable {
         self.configuration = configuration
         self.cgroups = cgroups
         self.images = images
+        // Before anything is written: a layout from a newer agent must stay untouched.
+        formatOutcomes = [
+            try OnDiskFormat.prepare(directory: configuration.runDirectory),
+            try OnDiskFormat.prepare(directory: configuration.stateDirectory),
+        ]
         try FileIO.makeDirectories(configuration.podsRunDirectory, mode: 0o700)
         try FileIO.makeDirectories(configuration.podsStateDirectory, mode: 0o700)
         try FileIO.makeDirectories(configuration.logDirectory)
     }
+
+    /// What `OnDiskFormat.prepare` found in the run and the state directory (logged by the daemon).
+    public let formatOutcomes: [OnDiskFormat.Outcome]
 
     public func runDirectory(uid: String) -> PodRunDirectory {
         PodRunDirectory(path: configuration.podsRunDirectory + "/" + uid)

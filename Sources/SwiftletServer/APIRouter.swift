@@ -9,13 +9,52 @@ struct APIRouter: Sendable {
     var access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil)
 
     func handle(_ request: APIRequest) async -> APIResponse {
+        let started = ContinuousClock.now
+        let response: APIResponse
         do {
-            return try await route(request)
+            response = try await route(request)
         } catch let error as APIError {
-            return .error(error)
+            response = .error(error)
         } catch {
-            return .error(.internalError(String(describing: error)))
+            response = .error(.internalError(String(describing: error)))
         }
+        let code: Int
+        switch response {
+        case .full(let c, _, _): code = c
+        case .stream: code = 200
+        }
+        let elapsed = ContinuousClock.now - started
+        await backend.observeRequest(
+            method: request.method, path: Self.pathTemplate(request.segments), code: code,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+
+    /// The route a request took, with names replaced (`/api/v1/namespaces/{namespace}/pods/{name}`),
+    /// so that request metrics have a label set that does not grow with every pod.
+    static func pathTemplate(_ s: [String]) -> String {
+        let prefixLength = s.first == "api" ? 2 : s.first == "apis" ? 3 : 0
+        guard prefixLength > 0, s.count > prefixLength, s.count <= prefixLength + 5 else {
+            let known = ["healthz", "readyz", "livez", "version", "metrics", "stats"]
+            return s.count <= 2 && known.contains(s.first ?? "") ? "/" + s.joined(separator: "/") : "other"
+        }
+        var out = Array(s.prefix(prefixLength))
+        var rest = Array(s.dropFirst(prefixLength))
+        if rest.first == "namespaces", rest.count >= 2 {
+            out += ["namespaces", "{namespace}"]
+            rest.removeFirst(2)
+        }
+        // resource [/ name [/ subresource]]; anything else is one label value, so that a client
+        // making up paths cannot grow the metric's label set.
+        let resources: Set = [
+            "pods", "nodes", "events", "configmaps", "secrets", "namespaces", "manifests", "replicasets",
+            "deployments", "daemonsets", "jobs", "cronjobs",
+        ]
+        guard let resource = rest.first, resources.contains(resource), rest.count <= 3 else { return "other" }
+        out.append(resource)
+        if rest.count >= 2 { out.append("{name}") }
+        if rest.count == 3 { out.append(["log", "status", "exec", "attach", "scale"].contains(rest[2]) ? rest[2] : "{subresource}") }
+        return "/" + out.joined(separator: "/")
     }
 
     private func route(_ r: APIRequest) async throws -> APIResponse {
@@ -34,6 +73,10 @@ struct APIRouter: Sendable {
         case 1 where s[0] == "version":
             try allow(r, "GET")
             return .json(VersionInfo(swiftletVersion: version))
+        case 1 where s[0] == "metrics":
+            try allow(r, "GET")
+            guard let text = await backend.metrics() else { throw APIError.pathNotFound }
+            return .full(code: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Data(text.utf8))
         default: break
         }
         if s == ["stats", "summary"] {

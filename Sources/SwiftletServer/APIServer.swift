@@ -23,18 +23,29 @@ public final class APIServer: Sendable {
 
     /// The group that owns the socket (may connect and read); nil keeps root's.
     let socketGroup: gid_t?
+    /// A listening socket handed over by systemd (`LISTEN_FDS`): used as is, never unlinked, so
+    /// clients queue in its backlog instead of being refused while the agent restarts.
+    let inheritedDescriptor: CInt?
 
     public init(
         socketPath: String, backend: any PodAPIBackend, version: String, socketGroup: UInt32? = nil,
-        access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil)
+        access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil), inheritedDescriptor: CInt? = nil
     ) {
         self.socketPath = socketPath
         self.socketGroup = socketGroup.map { gid_t($0) }
+        self.inheritedDescriptor = inheritedDescriptor
         self.router = APIRouter(backend: backend, version: version, access: access)
     }
 
-    /// Binds the socket and starts accepting; returns once the socket is ready for clients.
+    /// Binds the socket (or adopts the inherited one) and starts accepting; returns once the socket is ready for clients.
     public func start() async throws {
+        if let inheritedDescriptor {
+            let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .bind(inheritedDescriptor, childChannelInitializer: Self.initializeConnection)
+            startAccepting(server)
+            return
+        }
         let directory = (socketPath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(
@@ -44,13 +55,7 @@ public final class APIServer: Sendable {
         if APIServer.isServing(socketPath) { throw APIServerError.socketInUse(path: socketPath) }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
+            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true, childChannelInitializer: Self.initializeConnection)
         // Group-writable so an operator group can use the CLI without root; others get nothing.
         if let group = socketGroup, chown(socketPath, 0, group) != 0 {
             let code = errno
@@ -62,6 +67,19 @@ public final class APIServer: Sendable {
             try? await server.channel.close()
             throw APIServerError.socketSetup(path: socketPath, stage: "chmod 0660", errno: code)
         }
+        startAccepting(server)
+    }
+
+    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    @Sendable private static func initializeConnection(_ channel: any Channel) -> EventLoopFuture<Connection> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+            return try Connection(wrappingChannelSynchronously: channel)
+        }
+    }
+
+    private func startAccepting(_ server: NIOAsyncChannel<Connection, Never>) {
         let router = self.router
         let loop = Task<Void, Never> {
             _ = try? await server.executeThenClose { connections in
@@ -103,7 +121,8 @@ public final class APIServer: Sendable {
         }
         await loop?.value
         watchdog.cancel()
-        if unlink(socketPath) != 0 && errno != ENOENT {
+        // An inherited socket belongs to systemd, which keeps listening while the agent is away.
+        if inheritedDescriptor == nil, unlink(socketPath) != 0 && errno != ENOENT {
             throw APIServerError.socketSetup(path: socketPath, stage: "unlink", errno: errno)
         }
     }

@@ -24,11 +24,17 @@ public protocol PodAPIBackend: Sendable {
     func statsSummary() async -> StatsSummary?
     /// This node (`GET /api/v1/nodes[/{name}]`); nil when the backend has none.
     func node() async -> Node?
+    /// Prometheus text exposition (`GET /metrics`); nil when the backend keeps no metrics (404).
+    func metrics() async -> String?
+    /// Called after every request with the route template (no names), for request metrics.
+    func observeRequest(method: String, path: String, code: Int, seconds: Double) async
 }
 
 extension PodAPIBackend {
     public func statsSummary() async -> StatsSummary? { nil }
     public func node() async -> Node? { nil }
+    public func metrics() async -> String? { nil }
+    public func observeRequest(method: String, path: String, code: Int, seconds: Double) async {}
 }
 
 /// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.

@@ -29,13 +29,13 @@ final class AgentRestartTests: IntegrationTestCase {
         let steady = try harness.waitForRunning("steady")
         let quitter = try harness.waitForRunning("quitter")
         let steadyStatus = try XCTUnwrap(steady.status?.containerStatuses?.first)
-        let pausePID = try pausePid(steady)
+        let pausePID = try harness.pausePid(steady)
 
         harness.kill9()
         // The quitter exits with 7 while no agent runs; its pause process records it.
         Thread.sleep(forTimeInterval: 3)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(quitter.uid)/status/main.0.exit"))
-        XCTAssertEqual(try pausePid(steady), pausePID)
+        XCTAssertEqual(try harness.pausePid(steady), pausePID)
         XCTAssertTrue(kill(pausePID, 0) == 0, "the pause process outlived the agent")
 
         try harness.start()
@@ -45,7 +45,7 @@ final class AgentRestartTests: IntegrationTestCase {
         XCTAssertEqual(status.restartCount, 0, "not restarted")
         XCTAssertEqual(status.containerID, steadyStatus.containerID)
         XCTAssertEqual(status.state.running?.startedAt, steadyStatus.state.running?.startedAt)
-        XCTAssertEqual(try pausePid(steady), pausePID, "the same sandbox")
+        XCTAssertEqual(try harness.pausePid(steady), pausePID, "the same sandbox")
 
         // The exit that happened in between is reported, then handled by the restart policy.
         let restarted = try harness.waitForPod("quitter", "the exit code 7 to be reported and the container restarted") { pod in
@@ -54,12 +54,5 @@ final class AgentRestartTests: IntegrationTestCase {
         }
         XCTAssertEqual(restarted.uid, quitter.uid)
         XCTAssertEqual(restarted.status?.containerStatuses?.first?.lastState.terminated?.reason, "Error")
-    }
-
-    func pausePid(_ pod: Pod) throws -> Int32 {
-        let text = try String(contentsOfFile: "\(harness.run)/pods/\(pod.uid)/pause", encoding: .utf8)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pid=") }), let pid = Int32(line.dropFirst(4))
-        else { throw HarnessError("no pause pid in \(text)") }
-        return pid
     }
 }

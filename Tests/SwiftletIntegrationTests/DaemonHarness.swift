@@ -17,6 +17,10 @@ final class DaemonHarness {
     var cniConfDir: String { root + "/net.d" }
     private(set) var daemon: Process?
     private var daemonLog: FileHandle?
+    /// Added to the daemon's environment (NOTIFY_SOCKET, WATCHDOG_USEC, ...).
+    var environment: [String: String] = [:]
+    /// A command the daemon is started through (e.g. systemd-socket-activate), which must exec it.
+    var launchPrefix: [String] = []
 
     static let binaries: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -78,8 +82,12 @@ final class DaemonHarness {
 
     func start(_ extra: [String] = ["--backoff-initial", "0.2", "--backoff-max", "0.8"]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaries + "/swiftlet")
-        process.arguments = [
+        let swiftlet = Self.binaries + "/swiftlet"
+        process.executableURL = URL(fileURLWithPath: launchPrefix.first ?? swiftlet)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        process.arguments = Array(launchPrefix.dropFirst()) + (launchPrefix.isEmpty ? [] : [swiftlet]) + [
             "daemon", "--manifest-dir", manifests, "--state-dir", state, "--run-dir", run, "--log-dir", logs,
             "--socket", socket, "--node-name", "it-node", "--cgroup-parent", cgroupParent,
             "--housekeeping-interval", "0.5", "--manifest-rescan-interval", "1",
@@ -94,7 +102,31 @@ final class DaemonHarness {
         try process.run()
         daemon = process
         daemonLog = log
-        try waitFor("daemon to serve on \(socket)", timeout: 20) { (try? self.client.version()) != nil }
+        try waitFor("daemon to serve on \(socket)", timeout: 20) { !process.isRunning || (try? self.client.version()) != nil }
+        guard process.isRunning else { throw HarnessError("the daemon exited with \(process.terminationStatus)") }
+    }
+
+    /// The pid of the pod's swiftlet-pause, from its run directory.
+    func pausePid(_ pod: Pod) throws -> Int32 {
+        let text = try String(contentsOfFile: "\(run)/pods/\(pod.uid)/pause", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pid=") }), let pid = Int32(line.dropFirst(4))
+        else { throw HarnessError("no pause pid in \(text)") }
+        return pid
+    }
+
+    /// Whether a process runs: a zombie does not (this machine's PID 1 reaps orphans slowly).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+
+    /// Forgets a daemon that exited on its own (a start that was meant to fail).
+    func stopFailedStart() {
+        if let daemon, daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+        daemon?.waitUntilExit()
+        daemon = nil
     }
 
     /// SIGKILL: what a crash or `kill -9` does. Pods must keep running.
