@@ -26,6 +26,24 @@ extension Agent {
         return "\(published.count) pods" + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
     }
 
+    /// Called once a drain asked for through the API has stopped every pod (the daemon then exits).
+    public func setDrainedHandler(_ handler: @escaping @Sendable () -> Void) { drainedHandler = handler }
+
+    /// `POST /apis/swiftlet.dev/v1/drain` (`swiftlet drain`): drain in the background, then tell the daemon.
+    public func requestDrain() async throws -> String {
+        guard let handler = drainedHandler else {
+            throw APIError(code: 501, reason: "NotImplemented", message: "this agent cannot exit on request")
+        }
+        let count = workers.count
+        if !draining {
+            Task {
+                await self.drain()
+                handler()
+            }
+        }
+        return "draining \(count) pods; the agent exits once they are gone"
+    }
+
     /// Stops every pod gracefully (each with its own terminationGracePeriodSeconds) and returns
     /// once all are gone. Manifests and the API pod store are kept: the next start runs them again.
     public func drain() async {

@@ -46,6 +46,7 @@ public actor Agent {
     /// Set by `drain()`: pods are being stopped for an agent exit, so nothing new is admitted and
     /// API pods stay in their store (they come back with the next start, as after a reboot).
     var draining = false
+    var drainedHandler: (@Sendable () -> Void)?
 
     enum PodSource: Sendable { case file, api }
 

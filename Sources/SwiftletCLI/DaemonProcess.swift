@@ -56,14 +56,20 @@ struct DaemonProcess {
 
         let signals = SignalStream([SIGTERM, SIGINT, SIGHUP])
         defer { signals.cancel() }
+        await agent.setDrainedHandler { signals.inject(SignalStream.drained) }
+        var drained = false
         for await sig in signals.stream {
             if sig == SIGHUP {
                 await reload(agent: agent, level: level, logger: logger)
                 continue
             }
+            drained = sig == SignalStream.drained
             break
         }
-        if settings.drainOnExit {
+        if drained {
+            logger.info("every pod stopped (swiftlet drain); exiting")
+            SystemdNotifier.notify("STOPPING=1")
+        } else if settings.drainOnExit {
             logger.info("stopping every pod before exiting (--drain-on-exit)")
             SystemdNotifier.notify("STOPPING=1\nSTATUS=draining: \(await agent.statusLine())")
             await agent.drain()
@@ -148,11 +154,17 @@ final class LogLevelSetting: Sendable {
 /// Signals as an async stream (dispatch sources; the signals are ignored for the process).
 final class SignalStream: Sendable {
     let stream: AsyncStream<Int32>
+    private let continuation: AsyncStream<Int32>.Continuation
     private let sources: Mutex<[any DispatchSourceSignal]>
+    /// Not a signal: the agent finished a drain requested through the API.
+    static let drained: Int32 = 0
+
+    func inject(_ value: Int32) { continuation.yield(value) }
 
     init(_ signals: [Int32]) {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.stream = stream
+        self.continuation = continuation
         var sources: [any DispatchSourceSignal] = []
         for sig in signals {
             signal(sig, SIG_IGN)

@@ -103,6 +103,9 @@ public struct SwiftletAPIClient: Sendable {
 
     public func version() throws -> ServerVersion { try call("GET", "/version") }
 
+    /// Asks the daemon to stop every pod gracefully and exit; returns its message.
+    public func drain() throws -> Status { try call("POST", "/apis/swiftlet.dev/v1/drain") }
+
     public func nodes() throws -> NodeList { try call("GET", "/api/v1/nodes") }
 
     /// The kubelet Summary API: node, pod and container CPU and memory.

@@ -48,7 +48,7 @@ struct APIRouter: Sendable {
         // making up paths cannot grow the metric's label set.
         let resources: Set = [
             "pods", "nodes", "events", "configmaps", "secrets", "namespaces", "manifests", "replicasets",
-            "deployments", "daemonsets", "jobs", "cronjobs",
+            "deployments", "daemonsets", "jobs", "cronjobs", "drain",
         ]
         guard let resource = rest.first, resources.contains(resource), rest.count <= 3 else { return "other" }
         out.append(resource)
@@ -83,6 +83,11 @@ struct APIRouter: Sendable {
             try allow(r, "GET")
             guard let summary = await backend.statsSummary() else { throw APIError.pathNotFound }
             return .json(summary)
+        }
+        if s == ["apis", "swiftlet.dev", "v1", "drain"] {
+            try allow(r, "POST")
+            let message = try await backend.requestDrain()
+            return .json(Status(status: "Success", message: message, reason: nil, code: 202), code: 202)
         }
         if s.starts(with: ["apis", "swiftlet.dev", "v1", "manifests"]), s.count == 4 {
             try allow(r, "GET")

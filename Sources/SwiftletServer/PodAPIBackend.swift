@@ -28,6 +28,9 @@ public protocol PodAPIBackend: Sendable {
     func metrics() async -> String?
     /// Called after every request with the route template (no names), for request metrics.
     func observeRequest(method: String, path: String, code: Int, seconds: Double) async
+    /// `POST /apis/swiftlet.dev/v1/drain`: stop every pod gracefully, then let the daemon exit.
+    /// Returns at once with what will happen; throws `APIError` when the backend cannot drain.
+    func requestDrain() async throws -> String
 }
 
 extension PodAPIBackend {
@@ -35,6 +38,7 @@ extension PodAPIBackend {
     public func node() async -> Node? { nil }
     public func metrics() async -> String? { nil }
     public func observeRequest(method: String, path: String, code: Int, seconds: Double) async {}
+    public func requestDrain() async throws -> String { throw APIError.pathNotFound }
 }
 
 /// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.

@@ -120,6 +120,23 @@ final class OperationsTests: IntegrationTestCase {
         _ = try harness.waitForRunning("steady")
     }
 
+    func testDrainCommandStopsEveryPodAndTheDaemonExitsCleanly() throws {
+        try harness.write("steady.yaml", Self.steadyPod)
+        let pod = try harness.waitForRunning("steady")
+        let pause = try harness.pausePid(pod)
+        let output = try DaemonHarness.runTool(DaemonHarness.binaries + "/swiftlet", ["drain", "--socket", harness.socket])
+        XCTAssertTrue(output.contains("draining 1 pods"), output)
+        XCTAssertTrue(output.contains("drained; the daemon has stopped"), output)
+        let daemon = try XCTUnwrap(harness.daemon)
+        daemon.waitUntilExit()
+        XCTAssertEqual(daemon.terminationStatus, 0, "a drain ends the daemon with status 0 (systemd's Restart=on-failure leaves it stopped)")
+        harness.stopFailedStart()
+        XCTAssertFalse(DaemonHarness.isRunning(pause))
+        XCTAssertTrue(harness.leakedProcesses().isEmpty && harness.leakedMounts().isEmpty && harness.leakedCgroups().isEmpty)
+        try harness.start()
+        _ = try harness.waitForRunning("steady")
+    }
+
     func testStateFromAnOlderAgentIsMigratedAndANewerOneIsRefused() throws {
         try harness.write("steady.yaml", Self.steadyPod)
         let pod = try harness.waitForRunning("steady")
