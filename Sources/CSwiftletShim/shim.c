@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -74,6 +75,26 @@ int swl_set_controlling_tty(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
 int swl_set_winsize(int fd, unsigned short rows, unsigned short cols) {
     struct winsize ws = {.ws_row = rows, .ws_col = cols};
     return ioctl(fd, TIOCSWINSZ, &ws);
+}
+int swl_open_pty(int *master, int *replica) {
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -1;
+    if (grantpt(m) != 0 || unlockpt(m) != 0) { int e = errno; close(m); errno = e; return -1; }
+    char name[64];
+    if (ptsname_r(m, name, sizeof(name)) != 0) { int e = errno; close(m); errno = e; return -1; }
+    int r = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (r < 0) { int e = errno; close(m); errno = e; return -1; }
+    *master = m;
+    *replica = r;
+    return 0;
+}
+
+int swl_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row;
+    *cols = ws.ws_col;
+    return 0;
 }
 
 int swl_loopback_up(void) {

@@ -19,7 +19,7 @@ struct LogsCommand: AsyncParsableCommand {
     func run() async throws {
         try reportingErrors {
             var query = SwiftletAPIClient.LogQuery()
-            query.container = container ?? defaultContainer()
+            query.container = container ?? defaultContainer(client: client.client, namespace: ns.namespace, pod: pod)
             query.follow = follow
             query.previous = previous
             query.timestamps = timestamps
@@ -28,18 +28,18 @@ struct LogsCommand: AsyncParsableCommand {
             try client.client.streamLogs(namespace: ns.namespace, pod: pod, options: query) { writeOut($0) }
         }
     }
+}
 
-    /// kubectl's habit: without `-c`, the `kubectl.kubernetes.io/default-container` annotation or the
-    /// first container, announced on stderr when there was a choice.
-    func defaultContainer() -> String? {
-        guard let pod = try? client.client.getPod(namespace: ns.namespace, name: pod) else { return nil }
-        let names = pod.spec.containers.map(\.name)
-        let chosen = pod.metadata.annotations?["kubectl.kubernetes.io/default-container"] ?? names.first
-        let inits = (pod.spec.initContainers ?? []).map { "\($0.name) (init)" }
-        if let chosen, names.count + inits.count > 1 {
-            let all = (names + inits).joined(separator: ", ")
-            FileHandle.standardError.write(Data("Defaulted container \"\(chosen)\" out of: \(all)\n".utf8))
-        }
-        return chosen
+/// kubectl's habit: without `-c`, the `kubectl.kubernetes.io/default-container` annotation or the
+/// first container, announced on stderr when there was a choice.
+func defaultContainer(client: SwiftletAPIClient, namespace: String, pod: String) -> String? {
+    guard let pod = try? client.getPod(namespace: namespace, name: pod) else { return nil }
+    let names = pod.spec.containers.map(\.name)
+    let chosen = pod.metadata.annotations?["kubectl.kubernetes.io/default-container"] ?? names.first
+    let inits = (pod.spec.initContainers ?? []).map { "\($0.name) (init)" }
+    if let chosen, names.count + inits.count > 1 {
+        let all = (names + inits).joined(separator: ", ")
+        FileHandle.standardError.write(Data("Defaulted container \"\(chosen)\" out of: \(all)\n".utf8))
     }
+    return chosen
 }

@@ -7,6 +7,9 @@ import SwiftletLaunch
 import SwiftletSystem
 
 let arguments = CommandLine.arguments
+if arguments.count >= 6, arguments[1] == "exec" {
+    runExec(arguments)
+}
 guard arguments.count == 5, let attempt = Int(arguments[4]) else {
     FileIO.report("usage: swiftlet-init LAUNCH_FILE STATUS_DIR CONTAINER ATTEMPT")
     exit(RunRecord.startErrorExitCode)
@@ -31,4 +34,21 @@ do {
     }
     FileIO.report("swiftlet-init: \(message)")
     exit(RunRecord.startErrorExitCode)
+}
+
+/// `swiftlet-init exec LAUNCH_FILE PID tty|notty COMMAND...` (see ExecSession).
+func runExec(_ arguments: [String]) -> Never {
+    do {
+        guard let target = pid_t(arguments[3]), target > 0, ["tty", "notty"].contains(arguments[4]) else {
+            throw ContainerSetupError(stage: "exec", detail: "usage: swiftlet-init exec LAUNCH_FILE PID tty|notty COMMAND...")
+        }
+        guard let text = try FileIO.readString(arguments[2]) else {
+            throw ContainerSetupError(stage: "read launch spec", detail: arguments[2] + ": no such file")
+        }
+        let spec = try LaunchSpec(decoding: text)
+        try ExecSession(spec: spec, target: target, tty: arguments[4] == "tty", command: Array(arguments[5...])).run()
+    } catch {
+        FileIO.report("swiftlet exec: \(error)")
+        exit(ExecSession.cannotRun)
+    }
 }

@@ -6,7 +6,11 @@ struct APIRequest: Sendable {
     /// Percent-decoded path segments, without the empty leading one.
     var segments: [String]
     var query: [String: String]
+    /// Every value of repeated parameters (`command=sh&command=-c`), in order.
+    var queryAll: [String: [String]]
     var body: Data
+    /// The body as it arrives, for requests that stream both ways (exec); `body` is then empty.
+    var bodyStream: AsyncStream<[UInt8]>?
     /// The connecting process, when the transport could tell.
     var peer: PeerCredentials?
 
@@ -17,6 +21,7 @@ struct APIRequest: Sendable {
         let path = parts.first.map(String.init) ?? "/"
         segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         var query: [String: String] = [:]
+        var queryAll: [String: [String]] = [:]
         if parts.count == 2 {
             for pair in parts[1].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -25,9 +30,11 @@ struct APIRequest: Sendable {
                 }
                 guard let key = kv.first.map(decode) else { continue }
                 query[key] = kv.count == 2 ? decode(kv[1]) : ""
+                queryAll[key, default: []].append(kv.count == 2 ? decode(kv[1]) : "")
             }
         }
         self.query = query
+        self.queryAll = queryAll
     }
 
     /// Kubernetes accepts `true`/`1` (and Go's other `ParseBool` spellings) for boolean parameters.

@@ -12,6 +12,17 @@ struct HTTPConnection: Sendable {
         var head: HTTPRequestHead
         var body: Data
         var tooLarge: Bool
+        /// Set for requests whose body streams while the response is written (exec).
+        var bodyStream: AsyncStream<[UInt8]>? = nil
+    }
+
+    /// `POST .../pods/{name}/exec`: its body is the client's half of a two-way stream.
+    private static func streamsBody(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .POST else { return false }
+        let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
+        let segments = path.split(separator: "/")
+        return segments.count == 7 && segments[0] == "api" && segments[2] == "namespaces" && segments[4] == "pods"
+            && segments[6] == "exec"
     }
 
     func serve() async {
@@ -37,6 +48,7 @@ struct HTTPConnection: Sendable {
                         }
                         var request = APIRequest(method: incoming.head.method.rawValue, uri: incoming.head.uri, body: incoming.body)
                         request.peer = peer
+                        request.bodyStream = incoming.bodyStream
                         let response = await router.handle(request)
                         switch response {
                         case .full:
@@ -61,8 +73,20 @@ struct HTTPConnection: Sendable {
     ) async throws {
         var head: HTTPRequestHead?
         var body = Data()
+        var streaming: AsyncStream<[UInt8]>.Continuation?
+        defer { streaming?.finish() }
         for try await part in inbound {
             switch part {
+            case .head(let h) where streamsBody(h):
+                let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+                streaming = continuation
+                head = nil
+                sink.yield(Incoming(head: h, body: Data(), tooLarge: false, bodyStream: stream))
+            case .body(let chunk) where streaming != nil:
+                streaming?.yield(Array(chunk.readableBytesView))
+            case .end where streaming != nil:
+                streaming?.finish()
+                streaming = nil
             case .head(let h):
                 head = h
                 body = Data()

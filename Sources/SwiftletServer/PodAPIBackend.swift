@@ -31,6 +31,8 @@ public protocol PodAPIBackend: Sendable {
     /// `POST /apis/swiftlet.dev/v1/drain`: stop every pod gracefully, then let the daemon exit.
     /// Returns at once with what will happen; throws `APIError` when the backend cannot drain.
     func requestDrain() async throws -> String
+    /// Checks an exec request (pod, container running) and returns the session to run; throws `APIError`.
+    func startExec(_ request: ExecRequest) async throws -> ExecSession
 }
 
 extension PodAPIBackend {

@@ -52,3 +52,30 @@ public enum ExitStatus: Hashable, Sendable {
         return nil
     }
 }
+
+/// The controlling terminal of the CLI (`swiftlet exec -t`).
+public enum Terminal {
+    /// Columns and rows of the terminal on `fd`; nil when it is not a terminal.
+    public static func size(_ fd: Int32) -> (columns: UInt16, rows: UInt16)? {
+        var rows: UInt16 = 0
+        var cols: UInt16 = 0
+        guard swl_get_winsize(fd, &rows, &cols) == 0 else { return nil }
+        return (cols, rows)
+    }
+
+    /// Puts the terminal on `fd` in raw mode (keys go through unprocessed, the remote side echoes);
+    /// returns the previous settings for `restore`.
+    public static func makeRaw(_ fd: Int32) -> termios? {
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var raw = saved
+        cfmakeraw(&raw)
+        guard tcsetattr(fd, TCSADRAIN, &raw) == 0 else { return nil }
+        return saved
+    }
+
+    public static func restore(_ fd: Int32, _ settings: termios) {
+        var copy = settings
+        _ = tcsetattr(fd, TCSADRAIN, &copy)
+    }
+}

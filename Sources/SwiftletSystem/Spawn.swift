@@ -13,7 +13,8 @@ public enum Spawn {
     /// the caller's process group. Returns the pid.
     public static func spawn(
         path: String, arguments: [String], environment: [String],
-        stdin: Stdio = .null, stdout: Stdio = .null, stderr: Stdio = .null, newSession: Bool = true
+        stdin: Stdio = .null, stdout: Stdio = .null, stderr: Stdio = .null, newSession: Bool = true,
+        extraDescriptors: [Int32] = []
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -25,9 +26,13 @@ public enum Spawn {
             case .inherit: break
             }
         }
+        // Descriptors the caller hands over explicitly become 3, 4, ... (the agent's are far above those numbers).
+        for (index, source) in extraDescriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, source, 3 + Int32(index))
+        }
         // Only stdio crosses over: an inherited agent socket or pipe would keep it "open" for as long as
         // the pod lives (and a supervisor waiting for its end would wait forever).
-        _ = swl_spawn_closefrom(&actions, 3)
+        _ = swl_spawn_closefrom(&actions, 3 + Int32(extraDescriptors.count))
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

@@ -80,3 +80,28 @@ public enum UnixSocket {
         return try readLine(fd, subject: path)
     }
 }
+
+extension UnixSocket {
+    /// A connected pair of stream sockets, both close-on-exec. Used instead of a pipe where the
+    /// agent writes: `send(MSG_NOSIGNAL)` to a peer that went away is EPIPE, never a SIGPIPE.
+    public static func pair() throws -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        try syscallRetrying("socketpair") {
+            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
+        }
+        return (fds[0], fds[1])
+    }
+
+    /// Writes every byte; throws (EPIPE included) instead of raising SIGPIPE.
+    public static func sendAll(_ fd: Int32, _ bytes: [UInt8], subject: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("send", subject)
+            }
+            offset += n
+        }
+    }
+}

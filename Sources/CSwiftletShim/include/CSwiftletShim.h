@@ -46,6 +46,11 @@ int swl_inotify_init(void);
 /// ioctl(2) is variadic.
 int swl_set_controlling_tty(int fd);
 int swl_set_winsize(int fd, unsigned short rows, unsigned short cols);
+/// Opens a pseudo-terminal pair from the /dev/ptmx of the caller's root (posix_openpt and friends are
+/// XOPEN-only); both ends close-on-exec, the replica without becoming a controlling terminal.
+int swl_open_pty(int *master, int *replica);
+/// The terminal size of `fd` (TIOCGWINSZ); -1 when it is not a terminal.
+int swl_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
 /// Brings `lo` up in the calling process's network namespace (SIOCSIFFLAGS).
 int swl_loopback_up(void);
 
