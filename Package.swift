@@ -68,7 +68,10 @@ let package = Package(
         // Sandboxes, containers, images, logs: the imperative shell around processes.
         .target(
             name: "SwiftletRuntime",
-            dependencies: ["SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages", "SwiftletCNI"],
+            dependencies: [
+                "SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages", "SwiftletCNI",
+                "SwiftletLifecycle",
+            ],
             swiftSettings: strict),
         // HTTP/1.1 + JSON API on a Unix socket; depends on a protocol, not on the agent.
         .target(

@@ -106,6 +106,9 @@ extension PodWorker {
             let sandbox = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
             podIPs = sandbox.podIPs
             networkChecked = true
+            for warning in sandbox.warnings {
+                await events.record(pod, type: "Warning", reason: warning.reason, message: warning.message)
+            }
             sandboxFailures = 0
             sandboxBackoffUntil = nil
             return true

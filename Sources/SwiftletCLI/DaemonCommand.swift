@@ -51,6 +51,10 @@ struct DaemonCommand: AsyncParsableCommand {
     var cniConfDir: String?
     @Option(help: "Directory of CNI plugins; repeat for several (default /opt/cni/bin and /usr/lib/cni).")
     var cniBinDir: [String] = []
+    @Option(help: "Host resolver file for dnsPolicy Default (\"\" for none; default /etc/resolv.conf).") var resolvConf: String?
+    @Option(help: "Cluster DNS server for ClusterFirst pods; repeat for several (none: ClusterFirst acts as Default).")
+    var clusterDns: [String] = []
+    @Option(help: "Cluster domain for DNS search paths and pod FQDNs (the kubelet's --cluster-domain).") var clusterDomain: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
     @Flag(help: "Print a configuration file with every setting and its default, and exit.") var printConfig = false
 
@@ -67,6 +71,8 @@ struct DaemonCommand: AsyncParsableCommand {
             ("adminGroup", adminGroup), ("logFormat", logFormat), ("logLevel", logLevel),
             ("drainOnExit", drainOnExit ? "true" : nil), ("watchdogInterval", watchdogInterval),
             ("cniConfDir", cniConfDir), ("cniBinDir", cniBinDir.isEmpty ? nil : cniBinDir.joined(separator: ",")),
+            ("resolvConf", resolvConf), ("clusterDNS", clusterDns.isEmpty ? nil : clusterDns.joined(separator: ",")),
+            ("clusterDomain", clusterDomain),
         ]
     }
 

@@ -29,6 +29,9 @@ struct DaemonProcess {
             cgroupParent: settings.cgroupParent, pausePath: pause, initPath: initPath)
         runtimeConfiguration.cniConfDirectory = settings.cniConfDir
         runtimeConfiguration.cniBinDirectories = settings.cniBinDirs
+        runtimeConfiguration.resolvConf = settings.resolvConf.isEmpty ? nil : settings.resolvConf
+        runtimeConfiguration.clusterDNS = settings.clusterDNS
+        runtimeConfiguration.clusterDomain = settings.clusterDomain
         let cgroups = try detectCgroupDriver()
         let images = try LocalImageStore(stateDir: settings.stateDir)
         let runtime = try PodRuntime(configuration: runtimeConfiguration, cgroups: cgroups, images: images)

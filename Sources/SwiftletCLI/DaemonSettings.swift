@@ -32,6 +32,10 @@ struct DaemonSettings: Sendable {
     var watchdogInterval: Double?
     var cniConfDir = "/etc/cni/net.d"
     var cniBinDirs = ["/opt/cni/bin", "/usr/lib/cni"]
+    /// Empty: no host resolver file (the kubelet's `--resolv-conf ""`).
+    var resolvConf = "/etc/resolv.conf"
+    var clusterDNS: [String] = []
+    var clusterDomain = ""
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -68,9 +72,11 @@ struct DaemonSettings: Sendable {
 
         /// `manifestDir` → `--manifest-dir`.
         var flag: String {
+            // An acronym is one word: `clusterDNS` → `--cluster-dns`.
             "--" + key.reduce(into: "") { out, c in
-                if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
-            }
+                if c.isUppercase && !(out.last?.isUppercase ?? true) { out += "-" }
+                out.append(c)
+            }.lowercased()
         }
     }
 
@@ -141,6 +147,12 @@ struct DaemonSettings: Sendable {
         // A list, or one comma-separated string (the kubelet's old flag); the flag may be repeated.
         Setting(key: "cniBinDir", help: "directories searched for CNI plugins, in order",
                 defaultText: "[/opt/cni/bin, /usr/lib/cni]") { $0.cniBinDirs = try pathList($1, $2) },
+        Setting(key: "resolvConf", help: "host resolver file for dnsPolicy Default (\"\" for none)",
+                defaultText: "/etc/resolv.conf") { $0.resolvConf = try path($1, $2, allowEmpty: true) },
+        Setting(key: "clusterDNS", help: "cluster DNS server IPs for ClusterFirst pods (none: ClusterFirst acts as Default)",
+                defaultText: "[]") { $0.clusterDNS = try pathList($1, $2) },
+        Setting(key: "clusterDomain", help: "cluster domain for DNS search paths and pod FQDNs (e.g. cluster.local)",
+                defaultText: "\"\"") { $0.clusterDomain = try path($1, $2, allowEmpty: true) },
     ]
 
     static func setting(named key: String) -> Setting? { schema.first { $0.key == key } }

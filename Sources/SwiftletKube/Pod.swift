@@ -62,6 +62,9 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var priorityClassName: String?
     public var schedulerName: String?
     public var dnsPolicy: String?
+    public var dnsConfig: PodDNSConfig?
+    public var hostAliases: [HostAlias]?
+    public var setHostnameAsFQDN: Bool?
     public var enableServiceLinks: Bool?
     public var tolerations: [Toleration]?
     public var securityContext: PodSecurityContext?
@@ -76,7 +79,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case initContainers, containers, restartPolicy, terminationGracePeriodSeconds, activeDeadlineSeconds
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
-        case tolerations, securityContext
+        case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -100,6 +103,9 @@ public struct PodSpec: Codable, Hashable, Sendable {
         priorityClassName = try c.decodeIfPresent(String.self, forKey: .priorityClassName)
         schedulerName = try c.decodeIfPresent(String.self, forKey: .schedulerName)
         dnsPolicy = try c.decodeIfPresent(String.self, forKey: .dnsPolicy)
+        dnsConfig = try c.decodeIfPresent(PodDNSConfig.self, forKey: .dnsConfig)
+        hostAliases = try c.decodeIfPresent([HostAlias].self, forKey: .hostAliases)
+        setHostnameAsFQDN = try c.decodeIfPresent(Bool.self, forKey: .setHostnameAsFQDN)
         enableServiceLinks = try c.decodeIfPresent(Bool.self, forKey: .enableServiceLinks)
         tolerations = try c.decodeIfPresent([Toleration].self, forKey: .tolerations)
         securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)

@@ -94,6 +94,7 @@ extension PodSpec {
         if let dns = dnsPolicy, !dns.isEmpty, !PodSpec.supportedDNSPolicies.contains(dns) {
             errs.append(.notSupported("\(path).dnsPolicy", .string(dns), supported: PodSpec.supportedDNSPolicies))
         }
+        errs += validateDNS(path: path)
         if let hostname, !hostname.isEmpty {
             errs += NameValidation.isDNS1123Label(hostname).map { .invalid("\(path).hostname", .string(hostname), $0) }
         }

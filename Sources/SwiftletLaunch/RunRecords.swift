@@ -91,6 +91,7 @@ public struct PodRunDirectory: Hashable, Sendable {
     public var shmDir: String { path + "/shm" }
     public var hostsFile: String { path + "/hosts" }
     public var hostnameFile: String { path + "/hostname" }
+    public var resolvConfFile: String { path + "/resolv.conf" }
     public func launchFile(_ container: String) -> String { "\(containersDir)/\(container).launch" }
 }
 

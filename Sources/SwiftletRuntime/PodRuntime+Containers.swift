@@ -39,7 +39,7 @@ extension PodRuntime {
     ) throws -> Int32 {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
-        let hostname = Self.hostname(of: pod)
+        let hostname = hostname(of: pod)
         let environment = ContainerCommand.environment(container: container, image: image.config, hostname: hostname)
         let argv = ContainerCommand.argv(container: container, image: image.config, environment: environment)
         guard !argv.isEmpty, !argv[0].isEmpty else {
@@ -63,6 +63,7 @@ extension PodRuntime {
                 binds: [
                     .init(source: dir.hostsFile, destination: "/etc/hosts", readOnly: false),
                     .init(source: dir.hostnameFile, destination: "/etc/hostname", readOnly: false),
+                    .init(source: dir.resolvConfFile, destination: "/etc/resolv.conf", readOnly: false),
                     .init(source: dir.shmDir, destination: "/dev/shm", readOnly: false),
                 ])
             var launch = spec

@@ -2,6 +2,7 @@ import Foundation
 import SwiftletCgroups
 import SwiftletKube
 import SwiftletLaunch
+import SwiftletLifecycle
 import SwiftletSystem
 
 /// The running pause process of a pod.
@@ -10,6 +11,8 @@ public struct SandboxHandle: Sendable, Hashable {
     public var runDirectory: PodRunDirectory
     /// From the CNI result; empty with host network or without CNI configuration.
     public var podIPs: [String] = []
+    /// DNS problems the kubelet reports as pod events (`MissingClusterDNS`, `DNSConfigForming`).
+    public var warnings: [PodResolvConf.Warning] = []
 }
 
 extension PodRuntime {
@@ -24,7 +27,7 @@ extension PodRuntime {
             try FileIO.makeDirectories(dir.containersDir, mode: 0o700)
             try FileIO.makeDirectories(dir.path + "/rootfs", mode: 0o700)
             try FileIO.writeAtomically(dir.podFile, String(decoding: try KubeJSON.encode(pod), as: UTF8.self), mode: 0o600)
-            try FileIO.writeAtomically(dir.hostnameFile, Self.hostname(of: pod) + "\n")
+            try FileIO.writeAtomically(dir.hostnameFile, try podHostname(pod) + "\n")
             try FileIO.makeDirectories(dir.shmDir)
             if !Mount.mountPoints(under: dir.shmDir).contains(dir.shmDir) {
                 // One /dev/shm per pod, shared by its containers like their IPC namespace (64 MiB as containerd).
@@ -37,7 +40,7 @@ extension PodRuntime {
         }
 
         let pipe = try Spawn.pipe()
-        var arguments = [configuration.pausePath, dir.path, Self.hostname(of: pod), configuration.initPath]
+        var arguments = [configuration.pausePath, dir.path, hostname(of: pod), configuration.initPath]
         if pod.spec.shareProcessNamespace == true { arguments.append("--share-pid") }
         if pod.spec.hostNetwork == true { arguments.append("--host-network") }
         let stderrFD = open(dir.path + "/pause.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
@@ -72,25 +75,18 @@ extension PodRuntime {
             throw RuntimeError("CreatePodSandboxError", "failed to place sandbox in its cgroup: \(error)")
         }
         var podIPs: [String] = []
+        var warnings: [PodResolvConf.Warning] = []
         do {
             if pod.spec.hostNetwork != true { podIPs = try setUpNetwork(pod: pod, pausePID: pid) }
             try writeHostsFile(pod: pod, podIPs: podIPs)
+            warnings = try writeResolvConf(pod: pod)
         } catch {
             // No half-made sandbox: the next attempt starts from nothing.
             try? stopSandbox(uid: uid)
             if let error = error as? RuntimeError { throw error }
             throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
         }
-        return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs)
-    }
-
-    func writeHostsFile(pod: Pod, podIPs: [String]) throws {
-        let hostname = Self.hostname(of: pod)
-        // A host-network pod sees the host's names, as on Kubernetes.
-        let hosts = pod.spec.hostNetwork == true
-            ? ((try? FileIO.readString("/etc/hosts")) ?? nil) ?? Self.hostsFile(hostname: hostname)
-            : Self.hostsFile(hostname: hostname)
-        try FileIO.writeAtomically(runDirectory(uid: pod.uid).hostsFile, hosts)
+        return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs, warnings: warnings)
     }
 
     /// The pause process of a pod, when it is still the same live process that was recorded.
@@ -163,37 +159,5 @@ extension PodRuntime {
         try stopSandbox(uid: pod.uid)
         try FileIO.removeTree(runDirectory(uid: pod.uid).path)
         if removeLogs { try FileIO.removeTree(logDirectory(pod: pod)) }
-    }
-
-    static func hostname(of pod: Pod) -> String {
-        if pod.spec.hostNetwork == true {
-            var buffer = [CChar](repeating: 0, count: 256)
-            if gethostname(&buffer, buffer.count) == 0 { return String(cString: buffer) }
-        }
-        if let h = pod.spec.hostname, !h.isEmpty { return h }
-        // Kubernetes truncates the pod name to 63 characters for the hostname.
-        return String(pod.name.prefix(63)).trimmingSuffix("-.")
-    }
-
-    static func hostsFile(hostname: String) -> String {
-        """
-        # Kubernetes-managed hosts file (swiftlet).
-        127.0.0.1\tlocalhost
-        ::1\tlocalhost ip6-localhost ip6-loopback
-        fe00::0\tip6-localnet
-        fe00::0\tip6-mcastprefix
-        fe00::1\tip6-allnodes
-        fe00::2\tip6-allrouters
-        127.0.0.1\t\(hostname)
-
-        """
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ characters: String) -> String {
-        var s = Substring(self)
-        while let last = s.last, characters.contains(last) { s = s.dropLast() }
-        return String(s)
     }
 }

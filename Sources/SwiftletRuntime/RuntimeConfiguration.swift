@@ -15,6 +15,13 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var cniConfDirectory = "/etc/cni/net.d"
     /// Where CNI plugins are looked for, in order (`--cni-bin-dir`).
     public var cniBinDirectories = ["/opt/cni/bin", "/usr/lib/cni"]
+    /// The host resolver configuration `dnsPolicy: Default` copies (`--resolv-conf`); nil: none
+    /// (pods then get the local machine's resolver, as the kubelet does with `--resolv-conf ""`).
+    public var resolvConf: String? = "/etc/resolv.conf"
+    /// Cluster DNS servers for `ClusterFirst` pods (`--cluster-dns`); none: ClusterFirst falls back to Default.
+    public var clusterDNS: [String] = []
+    /// `--cluster-domain` (the kubelet has no default either).
+    public var clusterDomain = ""
 
     public init(
         stateDirectory: String, runDirectory: String, logDirectory: String, cgroupParent: String,

@@ -7,6 +7,11 @@ final class NetworkTests: IntegrationTestCase {
     var network: TestBridgeNetwork?
     var uids: [String] = []
 
+    /// A resolver file of the test's own, so the expected resolv.conf does not depend on the machine.
+    override var daemonArguments: [String] {
+        super.daemonArguments + ["--resolv-conf", harness.root + "/host-resolv.conf", "--cluster-domain", "cluster.local"]
+    }
+
     override func setUpWithError() throws {
         try super.setUpWithError()
         try XCTSkipUnless(FileManager.default.fileExists(atPath: "/usr/lib/cni/bridge"), "needs containernetworking-plugins")
@@ -72,5 +77,84 @@ final class NetworkTests: IntegrationTestCase {
         try harness.waitForGone("web")
         try harness.waitForGone("client")
         XCTAssertEqual(network.leaks(harness: harness, uids: uids), [])
+    }
+
+    /// What a container sees in /etc/resolv.conf, /etc/hosts and its hostname, per dnsPolicy, with
+    /// hostAliases, subdomain and setHostnameAsFQDN: the kubelet's files for the same spec.
+    func testResolvConfHostsAndHostnameMatchTheKubelet() throws {
+        try """
+            nameserver 192.0.2.53
+            search corp.example
+            options ndots:2
+
+            """.write(toFile: harness.root + "/host-resolv.conf", atomically: true, encoding: .utf8)
+        let show = "cat /etc/resolv.conf; echo ---; cat /etc/hosts; echo ---; hostname; cat /etc/hostname; echo HOSTNAME=$$HOSTNAME; echo END; exec sleep 3600"
+        try harness.write("default.yaml", podManifest("dflt", command: show, extra: """
+              dnsPolicy: Default
+              hostname: front
+              subdomain: web
+              setHostnameAsFQDN: true
+              hostAliases:
+              - ip: 10.1.2.3
+                hostnames: [db.local, cache.local]
+              dnsConfig:
+                nameservers: [192.0.2.99]
+                options: [{name: ndots, value: "5"}, {name: edns0}]
+            """))
+        try harness.write("none.yaml", podManifest("none", command: show, extra: """
+              dnsPolicy: None
+              dnsConfig:
+                nameservers: [198.51.100.1]
+                searches: [a.example, b.example]
+                options: [{name: timeout, value: "1"}]
+            """))
+        try harness.write("cf.yaml", podManifest("cf", command: show))
+
+        let dflt = try harness.waitForPod("dflt", "a pod IP") { $0.status?.podIP != nil }
+        let ip = try XCTUnwrap(dflt.status?.podIP)
+        let localLines = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+            + "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+        XCTAssertEqual(try harness.waitForLog("dflt", "main", contains: "END"), """
+            search corp.example
+            nameserver 192.0.2.53
+            nameserver 192.0.2.99
+            options ndots:5 edns0
+            ---
+            # Kubernetes-managed hosts file.
+            \(localLines)\(ip)\tfront.web.default.svc.cluster.local\tfront
+
+            # Entries added by HostAliases.
+            10.1.2.3\tdb.local\tcache.local
+            ---
+            front.web.default.svc.cluster.local
+            front.web.default.svc.cluster.local
+            HOSTNAME=front.web.default.svc.cluster.local
+            END
+
+            """)
+
+        let none = try harness.waitForPod("none", "a pod IP") { $0.status?.podIP != nil }
+        XCTAssertEqual(try harness.waitForLog("none", "main", contains: "END"), """
+            search a.example b.example
+            nameserver 198.51.100.1
+            options timeout:1
+            ---
+            # Kubernetes-managed hosts file.
+            \(localLines)\(none.status?.podIP ?? "")\tnone
+            ---
+            none
+            none
+            HOSTNAME=none
+            END
+
+            """)
+
+        // ClusterFirst without a cluster DNS server is Default, with the kubelet's warning.
+        let cf = try harness.waitForPod("cf", "a pod IP") { $0.status?.podIP != nil }
+        let cfLog = try harness.waitForLog("cf", "main", contains: "END")
+        XCTAssertTrue(cfLog.hasPrefix("search corp.example\nnameserver 192.0.2.53\noptions ndots:2\n---\n"), cfLog)
+        let events = try harness.client.listEvents(namespace: "default").items.filter { $0.involvedObject.name == "cf" }
+        XCTAssertTrue(events.contains { $0.reason == "MissingClusterDNS" }, "\(events.map(\.reason))")
+        uids += [dflt.uid, none.uid, cf.uid]
     }
 }

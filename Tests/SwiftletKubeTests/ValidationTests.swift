@@ -109,3 +109,38 @@ final class ValidationTests: XCTestCase {
         }
     }
 }
+
+/// API-server validation of dnsConfig and hostAliases.
+final class DNSValidationTests: XCTestCase {
+    func errors(_ mutate: (inout PodSpec) -> Void) -> [String] {
+        var spec = PodSpec(containers: [Container(name: "c", image: "busybox")])
+        mutate(&spec)
+        let pod = Pod(metadata: ObjectMeta(name: "p", namespace: "default"), spec: spec).withDefaults()
+        return pod.validate().map(\.description)
+    }
+
+    func testDNSNoneNeedsNameservers() {
+        XCTAssertEqual(errors { $0.dnsPolicy = "None" }, ["spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"])
+        XCTAssertEqual(
+            errors { $0.dnsPolicy = "None"; $0.dnsConfig = PodDNSConfig(searches: ["a"]) },
+            ["spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None"])
+        XCTAssertEqual(errors { $0.dnsPolicy = "None"; $0.dnsConfig = PodDNSConfig(nameservers: ["1.1.1.1"]) }, [])
+    }
+
+    func testBadResolverSettingsAndAliases() {
+        let errs = errors {
+            $0.dnsConfig = PodDNSConfig(
+                nameservers: ["1.1.1.1", "not-an-ip"], searches: ["Bad_Domain", "ok.example."], options: [PodDNSConfigOption(name: "")])
+            $0.hostAliases = [HostAlias(ip: "10.0.0.300", hostnames: ["fine.example", "UPPER"])]
+        }
+        XCTAssertEqual(errs.count, 5, "\(errs)")
+        XCTAssertTrue(errs.contains("spec.dnsConfig.nameservers[1]: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"), "\(errs)")
+        XCTAssertTrue(errs.contains { $0.hasPrefix("spec.dnsConfig.searches[0]: Invalid value: \"Bad_Domain\"") }, "\(errs)")
+        XCTAssertTrue(errs.contains("spec.dnsConfig.options[0]: Required value: Option.Name must not be empty"), "\(errs)")
+        XCTAssertTrue(errs.contains { $0.hasPrefix("spec.hostAliases[0].ip: Invalid value: \"10.0.0.300\"") }, "\(errs)")
+        XCTAssertTrue(errs.contains { $0.hasPrefix("spec.hostAliases[0].hostnames[1]: Invalid value: \"UPPER\"") }, "\(errs)")
+        XCTAssertEqual(
+            errors { $0.dnsConfig = PodDNSConfig(nameservers: ["1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"]) },
+            ["spec.dnsConfig.nameservers: Invalid value: \"1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4\": must not have more than 3 nameservers"])
+    }
+}
