@@ -253,7 +253,8 @@ public actor Agent {
     /// The kubelet's resource admission against the pods admitted so far (finished pods release theirs).
     func admission(_ pod: Pod) -> (admitted: Bool, reason: String?, message: String?) {
         let running = admittedUIDs.compactMap { published[$0] }.filter { !($0.status?.phase?.isTerminal ?? false) }
-        let verdict = SwiftletLifecycle.admit(pod: pod, running: running, allocatable: node.allocatable)
+        var verdict = SwiftletLifecycle.admit(pod: pod, running: running, allocatable: node.allocatable)
+        if verdict.admitted { verdict = admitHostPorts(pod: pod, running: running) }
         if verdict.admitted { admittedUIDs.insert(pod.uid) }
         return verdict
     }

@@ -90,7 +90,10 @@ extension PodWorker {
             do throws(RuntimeError) { try runtime.checkNetwork(uid: uid) } catch { return error }
             return nil
         }
-        guard let error = outcome else { return true }
+        guard let error = outcome else {
+            logger.info("\(pod.key): re-adopted sandbox's network passed CNI CHECK")
+            return true
+        }
         logger.warning("\(pod.key): \(error.message)")
         await events.record(pod, type: "Warning", reason: "FailedCheckPodNetwork", message: error.message)
         await events.record(pod, reason: "SandboxChanged", message: "Pod sandbox changed, it will be killed and re-created.")

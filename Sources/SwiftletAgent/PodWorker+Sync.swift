@@ -43,7 +43,7 @@ extension PodWorker {
                 return
             }
             admitted = true
-            if status?.reason?.hasPrefix("OutOf") == true {
+            if status?.reason?.hasPrefix("OutOf") == true || status?.reason == "NodePorts" {
                 status?.reason = nil
                 status?.message = nil
             }

@@ -9,7 +9,32 @@ final class NetworkTests: IntegrationTestCase {
 
     /// A resolver file of the test's own, so the expected resolv.conf does not depend on the machine.
     override var daemonArguments: [String] {
-        super.daemonArguments + ["--resolv-conf", harness.root + "/host-resolv.conf", "--cluster-domain", "cluster.local"]
+        super.daemonArguments + [
+            "--resolv-conf", harness.root + "/host-resolv.conf", "--cluster-domain", "cluster.local",
+            // The test's own plugins first (a broken one), then Debian's.
+            "--cni-bin-dir", harness.root + "/cni-bin", "--cni-bin-dir", "/usr/lib/cni",
+            // hostPorts are beyond the baseline Pod Security level API pods get by default.
+            "--pod-security-level", "privileged",
+        ]
+    }
+
+    func apiPod(_ name: String, command: String, hostPort: Int32? = nil) -> Pod {
+        var container = Container(name: "main", image: "busybox", command: ["sh", "-c", command])
+        if let hostPort {
+            var port = ContainerPort(containerPort: 8080)
+            port.hostPort = hostPort
+            container.ports = [port]
+        }
+        var pod = Pod(metadata: ObjectMeta(name: name), spec: PodSpec(containers: [container]))
+        pod.spec.terminationGracePeriodSeconds = 1
+        return pod
+    }
+
+    static let httpd = "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"
+
+    /// curl's output, or nil when nothing answers.
+    func fetch(_ url: String) -> String? {
+        try? DaemonHarness.runTool("/usr/bin/curl", ["-s", "--max-time", "5", url])
     }
 
     override func setUpWithError() throws {
@@ -156,5 +181,127 @@ final class NetworkTests: IntegrationTestCase {
         let events = try harness.client.listEvents(namespace: "default").items.filter { $0.involvedObject.name == "cf" }
         XCTAssertTrue(events.contains { $0.reason == "MissingClusterDNS" }, "\(events.map(\.reason))")
         uids += [dflt.uid, none.uid, cf.uid]
+    }
+
+    /// portmap through the portMappings capability: the hostPort answers on the host's 127.0.0.1,
+    /// a second pod wanting it waits with the kubelet's NodePorts reason, and takes over once the
+    /// first is gone; the DNAT rules go with the pod.
+    func testHostPortIsReachableOnLocalhostAndReleasedWithThePod() throws {
+        _ = try harness.client.createPod(apiPod("hp-one", command: Self.httpd, hostPort: 18080))
+        let one = try harness.waitForRunning("hp-one")
+        uids.append(one.uid)
+        try harness.waitFor("hp-one on 127.0.0.1:18080", timeout: 20) { self.fetch("http://127.0.0.1:18080/") == "hp-one\n" }
+
+        _ = try harness.client.createPod(apiPod("hp-two", command: Self.httpd, hostPort: 18080))
+        let waiting = try harness.waitForPod("hp-two", "rejected for its hostPort") { $0.status?.reason == "NodePorts" }
+        uids.append(waiting.uid)
+        XCTAssertEqual(waiting.status?.phase, .pending)
+        XCTAssertEqual(
+            waiting.status?.message,
+            "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports")
+        XCTAssertNil(waiting.status?.podIP)
+
+        _ = try harness.client.deletePod(namespace: "default", name: "hp-one", gracePeriodSeconds: 0)
+        try harness.waitForGone("hp-one")
+        let two = try harness.waitForRunning("hp-two")
+        XCTAssertNil(two.status?.reason)
+        try harness.waitFor("hp-two on 127.0.0.1:18080", timeout: 20) { self.fetch("http://127.0.0.1:18080/") == "hp-two\n" }
+
+        _ = try harness.client.deletePod(namespace: "default", name: "hp-two", gracePeriodSeconds: 0)
+        try harness.waitForGone("hp-two")
+        XCTAssertNil(fetch("http://127.0.0.1:18080/").flatMap { $0.isEmpty ? nil : $0 }, "port 18080 released")
+        XCTAssertEqual(network?.leaks(harness: harness, uids: uids), [])
+    }
+
+    /// A plugin that fails ADD with a CNI error object: the pod stays Pending with that message in
+    /// a FailedCreatePodSandBox event (nothing half-made left behind), and starts once the
+    /// configuration is fixed.
+    func testABrokenPluginKeepsThePodPendingWithItsMessageUntilTheConfigIsFixed() throws {
+        let network = try XCTUnwrap(self.network)
+        let bin = harness.root + "/cni-bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try """
+            #!/bin/sh
+            # Refuses ADD; DEL of what it never made succeeds, as the spec asks of plugins.
+            cat >/dev/null
+            [ "$CNI_COMMAND" = ADD ] || exit 0
+            echo '{"cniVersion": "1.0.0", "code": 100, "msg": "test plugin refuses", "details": "on purpose"}'
+            exit 1
+
+            """.write(toFile: bin + "/broken", atomically: true, encoding: .utf8)
+        chmod(bin + "/broken", 0o755)
+        try network.write(extraPlugins: #", {"type": "broken"}"#)
+
+        _ = try harness.client.createPod(apiPod("unlucky", command: Self.httpd))
+        let expected = #"plugin type="broken" name="testnet" failed (add): test plugin refuses; on purpose"#
+        var message = ""
+        try harness.waitFor("a FailedCreatePodSandBox event", timeout: 30) {
+            let events = (try? self.harness.client.listEvents(namespace: "default").items) ?? []
+            message = events.first { $0.involvedObject.name == "unlucky" && $0.reason == "FailedCreatePodSandBox" }?.message ?? ""
+            return !message.isEmpty
+        }
+        XCTAssertTrue(message.hasPrefix("Failed to create pod sandbox: failed to setup network for sandbox"), message)
+        XCTAssertTrue(message.hasSuffix(expected), message)
+        let pending = try XCTUnwrap(harness.pod("unlucky"))
+        uids.append(pending.uid)
+        XCTAssertEqual(pending.status?.phase, .pending)
+        XCTAssertNil(pending.status?.podIP)
+        XCTAssertEqual(pending.status?.containerStatuses?.first?.state.waiting?.reason, "ContainerCreating")
+        XCTAssertEqual(pending.status?.conditions?.first { $0.type == .podReadyToStartContainers }?.status, .false)
+        // The attempt was undone: bridge and IPAM released what ADD took before the broken plugin.
+        try harness.waitFor("the failed attempt to be undone", timeout: 10) {
+            network.allocatedIPs.isEmpty && network.attachedInterfaces.isEmpty
+        }
+
+        try network.write()
+        let running = try harness.waitForPod("unlucky", timeout: 30, "Running with an IP after the fix") {
+            $0.status?.phase == .running && $0.status?.podIP != nil
+        }
+        XCTAssertEqual(running.status?.conditions?.first { $0.type == .podReadyToStartContainers }?.status, .true)
+        try harness.waitFor("httpd", timeout: 20) { self.fetch("http://\(running.status?.podIP ?? ""):8080/") == "unlucky\n" }
+    }
+
+    /// 50 create/delete cycles, then agent kill -9s with pods running and a pod deleted while the
+    /// agent is down: every IP, veth, netns file and portmap rule is released.
+    func testCreateDeleteCyclesAndAgentKillsLeakNothing() throws {
+        let network = try XCTUnwrap(self.network)
+        var seen = Set<String>()
+        for i in 0..<50 {
+            let name = "cycle-\(i)"
+            _ = try harness.client.createPod(apiPod(name, command: "exec sleep 3600", hostPort: i % 10 == 0 ? 18090 : nil))
+            let pod = try harness.waitForPod(name, "a pod IP") { $0.status?.podIP != nil }
+            uids.append(pod.uid)
+            seen.insert(pod.status?.podIP ?? "")
+            _ = try harness.client.deletePod(namespace: "default", name: name, gracePeriodSeconds: 0)
+            try harness.waitForGone(name)
+        }
+        XCTAssertEqual(network.allocatedIPs, [], "every cycle released its IP")
+        XCTAssertEqual(network.attachedInterfaces, [])
+        XCTAssertGreaterThan(seen.count, 1)
+
+        // Pods survive a kill -9 of the agent with their network; the restarted agent CHECKs it.
+        for name in ["keep", "drop"] {
+            try harness.write("\(name).yaml", podManifest(name, command: "exec sleep 3600"))
+        }
+        let keep = try harness.waitForPod("keep", "a pod IP") { $0.status?.podIP != nil && $0.status?.phase == .running }
+        let drop = try harness.waitForPod("drop", "a pod IP") { $0.status?.podIP != nil && $0.status?.phase == .running }
+        uids += [keep.uid, drop.uid]
+        harness.kill9()
+        try harness.start(daemonArguments)
+        let readopted = try harness.waitForRunning("keep")
+        XCTAssertEqual(readopted.status?.podIP, keep.status?.podIP, "re-adopted with its network")
+        let events = try harness.client.listEvents(namespace: "default").items.filter { $0.involvedObject.name == "keep" }
+        XCTAssertFalse(events.contains { $0.reason == "SandboxChanged" }, "CHECK passed: \(events.map(\.reason))")
+
+        // Deleted while the agent is down: the next agent removes it, DEL included.
+        harness.kill9()
+        try harness.remove("drop.yaml")
+        try harness.start(daemonArguments)
+        try harness.waitForGone("drop")
+        XCTAssertEqual(network.allocatedIPs, [keep.status?.podIP ?? ""])
+        XCTAssertEqual(network.attachedInterfaces.count, 1)
+        try harness.remove("keep.yaml")
+        try harness.waitForGone("keep")
+        XCTAssertEqual(network.leaks(harness: harness, uids: uids), [])
     }
 }
