@@ -23,6 +23,7 @@ extension PodWorker {
                 entry.previous = Self.run(runs[runs.count - 2], uid: uid, name: container.name, sandboxAlive: sandboxAlive, now: now)
             }
             entry.lastStartFailure = startFailures[container.name]
+            updateProbes(container, newest: runs.last, sandboxAlive: sandboxAlive, into: &entry)
             observed.containers[container.name] = entry
             observed.images[container.name] =
                 images[container.name] ?? ObservedImage(image: container.image ?? "", imageID: "")

@@ -47,6 +47,8 @@ actor PodWorker {
     /// The pod finished (Succeeded/Failed) and its sandbox was stopped.
     var finished = false
     var gone = false
+    /// Probe workers and their results, per container (PodWorker+Probes).
+    var probes = ProbeBook()
     private var syncing = false
     private var syncAgain = false
     private var wakeTask: Task<Void, Never>?
@@ -152,6 +154,7 @@ actor PodWorker {
 
     func markGone() {
         gone = true
+        probes.cancelAll()
         wakeTask?.cancel()
         for w in waiters { w.resume() }
         waiters.removeAll()

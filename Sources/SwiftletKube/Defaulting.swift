@@ -60,6 +60,9 @@ extension Container {
             self.ports = ports
         }
         resources?.applyDefaults()
+        livenessProbe?.applyDefaults()
+        readinessProbe?.applyDefaults()
+        startupProbe?.applyDefaults()
     }
 
     /// `:latest` or no tag (and no digest) pulls every time; any other tag or a digest only when absent.

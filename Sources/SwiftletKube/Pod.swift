@@ -145,6 +145,9 @@ public struct Container: Codable, Hashable, Sendable {
     public var tty: Bool?
     public var resources: ResourceRequirements?
     public var securityContext: SecurityContext?
+    public var livenessProbe: Probe?
+    public var readinessProbe: Probe?
+    public var startupProbe: Probe?
 
     public init(name: String, image: String?, command: [String]? = nil, args: [String]? = nil) {
         self.name = name
@@ -156,6 +159,7 @@ public struct Container: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
         case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources, securityContext
+        case livenessProbe, readinessProbe, startupProbe
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -176,6 +180,9 @@ public struct Container: Codable, Hashable, Sendable {
         tty = try c.decodeIfPresent(Bool.self, forKey: .tty)
         resources = try c.decodeIfPresent(ResourceRequirements.self, forKey: .resources)
         securityContext = try c.decodeIfPresent(SecurityContext.self, forKey: .securityContext)
+        livenessProbe = try c.decodeIfPresent(Probe.self, forKey: .livenessProbe)
+        readinessProbe = try c.decodeIfPresent(Probe.self, forKey: .readinessProbe)
+        startupProbe = try c.decodeIfPresent(Probe.self, forKey: .startupProbe)
     }
 
     /// A sidecar: an init container with `restartPolicy: Always`.

@@ -65,6 +65,7 @@ extension PodSpec {
         for (i, container) in containers.enumerated() {
             let cpath = "\(path).containers[\(i)]"
             errs += container.validateCommon(path: cpath, hostNetwork: hostNetwork)
+            errs += container.validateProbes(path: cpath, isInit: false)
             if !container.name.isEmpty && !names.insert(container.name).inserted {
                 errs.append(.duplicate("\(cpath).name", .string(container.name)))
             }
@@ -76,6 +77,7 @@ extension PodSpec {
         for (i, container) in (initContainers ?? []).enumerated() {
             let cpath = "\(path).initContainers[\(i)]"
             errs += container.validateCommon(path: cpath, hostNetwork: hostNetwork)
+            errs += container.validateProbes(path: cpath, isInit: true)
             if let policy = container.restartPolicy, policy != "Always" {
                 errs.append(.notSupported("\(cpath).restartPolicy", .string(policy), supported: ["Always"]))
             }

@@ -6,39 +6,6 @@ import XCTest
 /// `swiftlet exec`: a command joins a running container (namespaces, cgroup, user, capabilities,
 /// seccomp), with stdin, a real terminal and the command's exit code.
 final class ExecTests: IntegrationTestCase {
-    struct CLIResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the swiftlet CLI with `input` on stdin and waits for it.
-    func swiftlet(_ arguments: [String], input: String? = nil) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DaemonHarness.binaries + "/swiftlet")
-        process.arguments = arguments + []
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFTLET_SOCKET"] = harness.socket
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        let inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inPipe.fileHandleForWriting.close()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     func testExecRunsInTheContainerAsItsUserWithItsCapabilities() throws {
         try harness.write(
             "target.yaml",
@@ -143,5 +110,41 @@ final class ExecTests: IntegrationTestCase {
             ((try? String(contentsOfFile: result, encoding: .utf8)) ?? "").contains("exit=")
         }
         XCTAssertEqual(try String(contentsOfFile: result, encoding: .utf8), "exit=5\n")
+    }
+}
+
+/// The swiftlet CLI run against the test's daemon.
+extension IntegrationTestCase {
+    struct CLIResult {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the swiftlet CLI with `input` on stdin and waits for it.
+    func swiftlet(_ arguments: [String], input: String? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonHarness.binaries + "/swiftlet")
+        process.arguments = arguments + []
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFTLET_SOCKET"] = harness.socket
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        try process.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
