@@ -65,7 +65,7 @@ final class ProbeTests: IntegrationTestCase {
               - name: liveness
                 image: busybox
                 ports: [{name: liveness-port, containerPort: 8080}]
-                args: ["/bin/sh", "-c", "mkdir -p /www && echo ok > /www/healthz && (sleep 3; rm /www/healthz) & exec httpd -f -p 8080 -h /www"]
+                args: ["/bin/sh", "-c", "mkdir -p /www; echo ok > /www/healthz; (sleep 3; rm /www/healthz) & exec httpd -f -p 8080 -h /www"]
                 livenessProbe:
                   httpGet:
                     path: /healthz
