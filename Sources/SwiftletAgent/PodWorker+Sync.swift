@@ -118,8 +118,12 @@ extension PodWorker {
             sandboxBackoffUntil = Date().addingTimeInterval(delay)
             scheduleWake(after: delay)
             logger.error("sandbox of \(pod.key) failed: \(error)")
+            // The kubelet's wording; the runtime's own "failed to create pod sandbox: " is not repeated.
+            let detail = "\(error)"
+            let prefix = "failed to create pod sandbox: "
             await events.record(
-                pod, type: "Warning", reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: \(error)")
+                pod, type: "Warning", reason: "FailedCreatePodSandBox",
+                message: "Failed to create pod sandbox: " + (detail.hasPrefix(prefix) ? String(detail.dropFirst(prefix.count)) : detail))
             return false
         }
     }

@@ -163,8 +163,9 @@ struct ProcessOutput {
             if n < 0 && swl_errno() != EINTR { break }
             for pfd in fds where pfd.revents != 0 {
                 if pfd.fd == stdinFD {
-                    let w = input.withUnsafeBytes { raw in
-                        Glibc.write(stdinFD, raw.baseAddress! + written, raw.count - written)
+                    let w = input.withUnsafeBytes { raw -> Int in
+                        guard let base = raw.baseAddress else { return 0 }
+                        return Glibc.write(stdinFD, base + written, raw.count - written)
                     }
                     if w > 0 { written += w }
                     if written >= input.count || (w < 0 && swl_errno() != EAGAIN && swl_errno() != EINTR) {

@@ -304,4 +304,42 @@ final class NetworkTests: IntegrationTestCase {
         try harness.waitForGone("keep")
         XCTAssertEqual(network.leaks(harness: harness, uids: uids), [])
     }
+
+    /// A plugin returning IPv4 and IPv6 addresses gives podIPs of both families, IPv4 first.
+    func testDualStackPodsGetBothFamilies() throws {
+        let network = try XCTUnwrap(self.network)
+        try XCTSkipIf(
+            (try? String(contentsOfFile: "/proc/sys/net/ipv6/conf/all/disable_ipv6", encoding: .utf8))?.hasPrefix("1") ?? true,
+            "IPv6 is disabled on this host")
+        try network.addIPv6()
+        _ = try harness.client.createPod(apiPod("dual", command: "ip -6 addr show eth0; exec sleep 3600"))
+        let pod = try harness.waitForPod("dual", "two pod IPs") { ($0.status?.podIPs?.count ?? 0) == 2 }
+        uids.append(pod.uid)
+        let ips = pod.status?.podIPs?.map(\.ip) ?? []
+        XCTAssertTrue(ips[0].hasPrefix(network.prefix + "."), "\(ips)")
+        XCTAssertTrue(ips[1].hasPrefix(network.ipv6Prefix ?? "-"), "\(ips)")
+        XCTAssertEqual(pod.status?.podIP, ips[0])
+        _ = try harness.waitForLog("dual", "main", contains: ips[1])
+        XCTAssertEqual(Set(network.allocatedIPs), Set(ips))
+    }
+
+    /// Host-network pods make no CNI call: the host's IP is their pod IP, the host's /etc/hosts
+    /// theirs (under the kubelet's header), even with a network configured.
+    func testHostNetworkPodsSkipCNIAndReportTheHostIP() throws {
+        let network = try XCTUnwrap(self.network)
+        try harness.write("host.yaml", podManifest(
+            "onhost", command: "head -1 /etc/hosts; echo host=$$(hostname); echo END; exec sleep 3600", extra: "  hostNetwork: true"))
+        let pod = try harness.waitForRunning("onhost")
+        uids.append(pod.uid)
+        XCTAssertNotNil(pod.status?.hostIP)
+        XCTAssertEqual(pod.status?.podIP, pod.status?.hostIP)
+        XCTAssertEqual(pod.status?.podIPs?.map(\.ip), pod.status?.hostIP.map { [$0] })
+        let log = try harness.waitForLog("onhost", "main", contains: "END")
+        XCTAssertTrue(log.hasPrefix("# Kubernetes-managed hosts file (host network).\n"), log)
+        let hostname = (try? String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        XCTAssertTrue(log.contains("host=\(hostname)\n"), "the host's own hostname: \(log)")
+        XCTAssertEqual(network.allocatedIPs, [])
+        XCTAssertEqual(network.attachedInterfaces, [])
+    }
 }

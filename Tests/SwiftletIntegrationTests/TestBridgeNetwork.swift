@@ -9,6 +9,8 @@ final class TestBridgeNetwork {
     let prefix: String
     let ipamDir: String
     let confFile: String
+    /// A unique-local /64 (`fdXX:XXXX:XXXX::`) when the network is dual-stack.
+    var ipv6Prefix: String?
 
     var gateway: String { prefix + ".1" }
 
@@ -33,16 +35,26 @@ final class TestBridgeNetwork {
     /// The conflist: bridge (no gateway on it from the plugin: the test assigned it; no masquerade),
     /// host-local with its store in the test directory, portmap for hostPorts.
     func write(extraPlugins: String = "", name: String = "testnet") throws {
+        let v6 = ipv6Prefix.map { #", [{"subnet": "\#($0)/64", "gateway": "\#($0)1"}]"# } ?? ""
         let text = """
             {"cniVersion": "1.0.0", "name": "\(name)", "plugins": [
               {"type": "bridge", "bridge": "\(bridge)", "isGateway": false, "ipMasq": false, "hairpinMode": true,
                "ipam": {"type": "host-local", "dataDir": "\(ipamDir)",
-                        "ranges": [[{"subnet": "\(prefix).0/24", "gateway": "\(gateway)"}]]}},
+                        "ranges": [[{"subnet": "\(prefix).0/24", "gateway": "\(gateway)"}]\(v6)]}},
               {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}\(extraPlugins)
             ]}
             """
         try text.write(toFile: confFile + ".tmp", atomically: false, encoding: .utf8)
         guard rename(confFile + ".tmp", confFile) == 0 else { throw HarnessError("rename \(confFile) failed") }
+    }
+
+    /// Makes the network dual-stack: an IPv6 range beside the IPv4 one, the bridge holding its gateway.
+    func addIPv6() throws {
+        let hex = { String(UInt16.random(in: 0...UInt16.max), radix: 16) }
+        let v6 = "fd\(String(UInt8.random(in: 0...255), radix: 16)):\(hex()):\(hex())::"
+        ipv6Prefix = v6
+        try DaemonHarness.runTool("/usr/sbin/ip", ["-6", "addr", "add", v6 + "1/64", "dev", bridge, "nodad"])
+        try write()
     }
 
     /// Interfaces enslaved to the bridge (the host ends of pod veths).
@@ -53,7 +65,9 @@ final class TestBridgeNetwork {
     /// host-local's reservations: one file per allocated IP (besides its lock and last-reserved files).
     var allocatedIPs: [String] {
         let dir = ipamDir + "/testnet"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(prefix + ".") }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
+            name.hasPrefix(prefix + ".") || (ipv6Prefix.map { name.hasPrefix($0) } ?? false)
+        }
     }
 
     /// What deleting every pod must have released; empty when nothing leaked.
