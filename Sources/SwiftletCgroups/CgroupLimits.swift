@@ -22,6 +22,9 @@ public struct CgroupLimits: Hashable, Sendable {
     public var memoryLow: Int64?
     /// Maximum number of tasks; negative means unlimited.
     public var pidsLimit: Int64?
+    /// Device access (v1 `devices` controller). Not enforced on cgroup v2, where it needs an eBPF
+    /// program (Docs/limits.md).
+    public var devices: DeviceAccess?
 
     /// The kubelet's `QuotaPeriod` (100 ms), also the kernel's default CFS period.
     public static let defaultCPUPeriod: UInt64 = 100_000

@@ -16,6 +16,15 @@ extension CgroupV1Driver {
         if let pids = limits.pidsLimit {
             try write(pids < 0 ? "max" : String(pids), to: "pids.max", controller: "pids", path: path)
         }
+        switch limits.devices {
+        case nil: break
+        case .unrestricted?:
+            try write("a", to: "devices.allow", controller: "devices", path: path)
+        case .allowList(let rules)?:
+            // Deny first, then allow: the kernel keeps the exceptions list, so order matters.
+            try write("a", to: "devices.deny", controller: "devices", path: path)
+            for rule in rules { try write(rule.description, to: "devices.allow", controller: "devices", path: path) }
+        }
     }
 
     public func stats(_ path: String) -> CgroupStats? {

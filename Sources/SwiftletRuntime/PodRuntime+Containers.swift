@@ -53,7 +53,10 @@ extension PodRuntime {
             let cgroup = containerCgroup(uid: uid, container: container.name)
             try cgroups.create(cgroup)
             // Limits are in place before the process joins the cgroup, so it never runs unlimited.
-            if let limits { try cgroups.apply(limits, to: cgroup) }
+            var limits = limits ?? CgroupLimits()
+            // No security plan means a privileged container (see LaunchSpec.security).
+            limits.devices = security.map { $0.privileged ? .unrestricted : .containerDefault } ?? .unrestricted
+            try cgroups.apply(limits, to: cgroup)
             try FileIO.makeDirectories((logPath as NSString).deletingLastPathComponent)
             let spec = LaunchSpec(
                 rootfs: rootfs, arguments: argv, environment: environment,
