@@ -90,6 +90,7 @@ extension PodWorker {
                         Self.runProbe(probe, runtime: runtime, uid: uid, container: name, pid: pid, host: host, ports: ports, timeout: timeout)
                     }
                     if Task.isCancelled { return }
+                    worker.countProbe(type, outcome: outcome, container: name)
                     switch outcome {
                     case .success:
                         successes += 1
@@ -128,6 +129,16 @@ extension PodWorker {
         }
         probes.containers[container] = results
         requestSync()
+    }
+
+    /// `prober_probe_total` (the kubelet's result labels: successful, failed).
+    nonisolated func countProbe(_ type: ProbeType, outcome: ProbeOutcome, container: String) {
+        let result: String
+        switch outcome {
+        case .success: result = "successful"
+        case .failure: result = "failed"
+        }
+        metrics?.probe(type: type.rawValue, result: result, container: container, pod: podName, namespace: podNamespace)
     }
 
     /// The kubelet's `Unhealthy` event, one per failed probe (repeats are counted by the recorder).

@@ -11,6 +11,9 @@ import SwiftletSystem
 /// computes. Syncs never overlap; a request during a sync runs one more afterwards.
 actor PodWorker {
     nonisolated let uid: String
+    /// A worker's pod keeps its name and namespace (a new UID is a new worker).
+    nonisolated let podName: String
+    nonisolated let podNamespace: String
     let runtime: PodRuntime
     let events: EventRecorder
     let logger: Logger
@@ -24,7 +27,7 @@ actor PodWorker {
     let confinement: ContainerConfinement
     /// Asks the agent whether the pod's requests fit next to the admitted pods.
     let admission: @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?)
-    let metrics: AgentMetrics?
+    nonisolated let metrics: AgentMetrics?
     /// Admitted once; a re-adopted pod was admitted by the agent that started it.
     var admitted: Bool
 
@@ -65,6 +68,8 @@ actor PodWorker {
     ) {
         self.metrics = metrics
         self.uid = pod.uid
+        self.podName = pod.name
+        self.podNamespace = pod.namespace
         self.pod = pod
         self.runtime = runtime
         self.events = events

@@ -70,6 +70,17 @@ final class OperationsTests: IntegrationTestCase {
               terminationGracePeriodSeconds: 0
               containers:
               - {name: main, image: busybox, command: ["sh", "-c", "sleep 0.3; exit 3"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: probed}
+            spec:
+              terminationGracePeriodSeconds: 0
+              containers:
+              - name: main
+                image: busybox
+                command: ["sleep", "3600"]
+                readinessProbe: {exec: {command: ["true"]}, periodSeconds: 1}
             """)
         try harness.waitForPod("crasher", timeout: 60, "two restarts") { ($0.status?.containerStatuses?.first?.restartCount ?? 0) >= 2 }
         var after: [String: Double] = [:]
@@ -77,13 +88,17 @@ final class OperationsTests: IntegrationTestCase {
             after = (try? self.scrape(python)) ?? [:]
             return (after["kubelet_started_containers_total{container_type=\"container\"}"] ?? 0) >= 3
         }
-        XCTAssertEqual(after["kubelet_started_pods_total"], 1)
+        try harness.waitFor("a readiness probe result", timeout: 20) {
+            after = (try? self.scrape(python)) ?? [:]
+            return (after["prober_probe_total{container=\"main\",namespace=\"default\",pod=\"probed\",probe_type=\"Readiness\",result=\"successful\"}"] ?? 0) >= 1
+        }
+        XCTAssertEqual(after["kubelet_started_pods_total"], 2)
         XCTAssertGreaterThanOrEqual(
             after["kube_pod_container_status_restarts_total{container=\"main\",namespace=\"default\",pod=\"crasher\"}"] ?? 0, 2)
-        XCTAssertEqual(after["kubelet_pod_start_duration_seconds_count"], 1)
+        XCTAssertEqual(after["kubelet_pod_start_duration_seconds_count"], 2)
         XCTAssertGreaterThan(after["kubelet_pod_worker_duration_seconds_count{operation_type=\"sync\"}"] ?? 0, 0)
         XCTAssertGreaterThan(after["kubelet_http_requests_total{code=\"200\",method=\"GET\",path=\"/metrics\"}"] ?? 0, 0)
-        XCTAssertEqual(after["swiftlet_pods{phase=\"Running\"}"].map { $0 + (after["swiftlet_pods{phase=\"Pending\"}"] ?? 0) }, 1)
+        XCTAssertEqual(after["swiftlet_pods{phase=\"Running\"}"].map { $0 + (after["swiftlet_pods{phase=\"Pending\"}"] ?? 0) }, 2)
         XCTAssertGreaterThan(after["process_open_fds"] ?? 0, 0)
     }
 
