@@ -82,23 +82,18 @@ extension PodWorker {
 }
 
 extension PodWorker {
-    /// CNI CHECK of a sandbox this agent did not create (re-adopted after a restart). False when it
-    /// failed: the sandbox then counts as not ready and is replaced, as the kubelet replaces a
-    /// sandbox that lost its network.
-    func checkAdoptedNetwork() async -> Bool {
+    /// CNI CHECK of a sandbox this agent did not create (re-adopted after a restart). A failure is
+    /// reported as a warning event and the pod keeps running: CHECK also fails for harmless drift
+    /// (the bridge plugin compares the bridge's MAC, which changes with its ports unless pinned),
+    /// and killing every pod after an agent restart would break the promise that pods outlive it.
+    func checkAdoptedNetwork() async {
         let runtime = self.runtime, uid = self.uid
         let outcome: RuntimeError? = await offload {
             do throws(RuntimeError) { try runtime.checkNetwork(uid: uid) } catch { return error }
             return nil
         }
-        guard let error = outcome else {
-            logger.info("\(pod.key): re-adopted sandbox's network passed CNI CHECK")
-            return true
-        }
+        guard let error = outcome else { return }
         logger.warning("\(pod.key): \(error.message)")
         await events.record(pod, type: "Warning", reason: "FailedCheckPodNetwork", message: error.message)
-        await events.record(pod, reason: "SandboxChanged", message: "Pod sandbox changed, it will be killed and re-created.")
-        podIPs = nil
-        return false
     }
 }

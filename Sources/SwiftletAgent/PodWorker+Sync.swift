@@ -16,10 +16,7 @@ extension PodWorker {
         var observed = await observe()
         if !networkChecked && !finished {
             networkChecked = true
-            if observed.sandboxReady {
-                let healthy = await checkAdoptedNetwork()
-                if !healthy { observed = await observe() }
-            }
+            if observed.sandboxReady { await checkAdoptedNetwork() }
         }
         if finished {
             await publishCurrent()

@@ -93,18 +93,15 @@ extension PodRuntime {
         }
     }
 
-    /// CHECK of a re-adopted sandbox's network against its cached result. On failure the result is
-    /// dropped, so the sandbox counts as not ready and the pod gets a new one (the kubelet replaces
-    /// a sandbox without an IP the same way).
+    /// CHECK of a re-adopted sandbox's network against its cached result (the pods keep running
+    /// whatever it says; the caller reports a failure).
     public func checkNetwork(uid: String) throws(RuntimeError) {
-        guard var attachment = loadAttachment(uid: uid), attachment.result != nil else { return }
+        guard let attachment = loadAttachment(uid: uid), attachment.result != nil else { return }
         do {
             let list = try NetworkConfigList.parse(try KubeJSON.encode(attachment.config), isList: true)
             try CNINetwork(list: list, locator: cniLocator).check(attachment.runtime, cachedResult: attachment.result)
         } catch {
-            attachment.result = nil
-            try? saveAttachment(attachment, uid: uid)
-            throw RuntimeError("SandboxChanged", "network check of sandbox \"\(uid)\" failed: \(error)")
+            throw RuntimeError("FailedCheckPodNetwork", "network check of sandbox \"\(uid)\" failed: \(error)")
         }
     }
 

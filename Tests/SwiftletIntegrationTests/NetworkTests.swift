@@ -291,7 +291,7 @@ final class NetworkTests: IntegrationTestCase {
         let readopted = try harness.waitForRunning("keep")
         XCTAssertEqual(readopted.status?.podIP, keep.status?.podIP, "re-adopted with its network")
         let events = try harness.client.listEvents(namespace: "default").items.filter { $0.involvedObject.name == "keep" }
-        XCTAssertFalse(events.contains { $0.reason == "SandboxChanged" }, "CHECK passed: \(events.map(\.reason))")
+        XCTAssertFalse(events.contains { $0.reason == "FailedCheckPodNetwork" }, "CHECK passed: \(events.map(\.message))")
 
         // Deleted while the agent is down: the next agent removes it, DEL included.
         harness.kill9()
@@ -300,6 +300,8 @@ final class NetworkTests: IntegrationTestCase {
         try harness.waitForGone("drop")
         XCTAssertEqual(network.allocatedIPs, [keep.status?.podIP ?? ""])
         XCTAssertEqual(network.attachedInterfaces.count, 1)
+        let later = try harness.client.listEvents(namespace: "default").items.filter { $0.involvedObject.name == "keep" }
+        XCTAssertFalse(later.contains { $0.reason == "FailedCheckPodNetwork" }, "\(later.map(\.message))")
         try harness.remove("keep.yaml")
         try harness.waitForGone("keep")
         XCTAssertEqual(network.leaks(harness: harness, uids: uids), [])

@@ -27,6 +27,10 @@ final class TestBridgeNetwork {
         ipamDir = "/tmp/swiftlet-it-ipam-" + id
         confFile = harness.cniConfDir + "/10-test.conflist"
         try DaemonHarness.runTool("/usr/sbin/ip", ["link", "add", bridge, "type", "bridge"])
+        // A fixed address: otherwise the bridge takes its ports' lowest MAC, which changes as pods
+        // come and go, and the bridge plugin's CHECK (which compares it) fails.
+        let mac = "02:" + (0..<5).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(separator: ":")
+        try DaemonHarness.runTool("/usr/sbin/ip", ["link", "set", bridge, "address", mac])
         try DaemonHarness.runTool("/usr/sbin/ip", ["addr", "add", gateway + "/24", "dev", bridge])
         try DaemonHarness.runTool("/usr/sbin/ip", ["link", "set", bridge, "up"])
         try write(extraPlugins: extra)
