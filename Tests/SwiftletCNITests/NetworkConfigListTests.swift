@@ -136,3 +136,17 @@ final class CNIResultTests: XCTestCase {
         }
     }
 }
+
+/// The example network the README suggests stays valid.
+final class ExampleConfigTests: XCTestCase {
+    func testTheExampleConflistParses() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let path = url.path + "/examples/cni/10-swiftlet.conflist"
+        let list = try NetworkConfigList.parse(try Data(contentsOf: URL(fileURLWithPath: path)), isList: true, source: path)
+        XCTAssertEqual(list.plugins.map(\.type), ["bridge", "portmap", "bandwidth"])
+        XCTAssertEqual(list.plugins[1].capabilities, ["portMappings"])
+        XCTAssertEqual(list.plugins[2].capabilities, ["bandwidth"])
+        XCTAssertTrue(list.supportsCheck)
+    }
+}

@@ -344,4 +344,32 @@ final class NetworkTests: IntegrationTestCase {
         XCTAssertEqual(network.allocatedIPs, [])
         XCTAssertEqual(network.attachedInterfaces, [])
     }
+
+    /// The bandwidth capability: the pod's kubernetes.io/*-bandwidth annotations reach the
+    /// bandwidth plugin, which shapes the pod's veth (ingress) and an ifb device (egress); both go with the pod.
+    func testBandwidthAnnotationsShapeThePodsTraffic() throws {
+        let network = try XCTUnwrap(self.network)
+        try network.write(extraPlugins: #", {"type": "bandwidth", "capabilities": {"bandwidth": true}}"#)
+        let ifbBefore = Self.links().filter { $0.hasPrefix("bwp") }
+        var pod = apiPod("shaped", command: "exec sleep 3600")
+        pod.metadata.annotations = ["kubernetes.io/ingress-bandwidth": "1M", "kubernetes.io/egress-bandwidth": "2M"]
+        _ = try harness.client.createPod(pod)
+        let running = try harness.waitForPod("shaped", "a pod IP") { $0.status?.podIP != nil }
+        uids.append(running.uid)
+        let veth = try XCTUnwrap(network.attachedInterfaces.first)
+        let qdisc = try DaemonHarness.runTool("/usr/sbin/tc", ["qdisc", "show", "dev", veth])
+        XCTAssertTrue(qdisc.contains("tbf") && qdisc.contains("rate 1Mbit"), qdisc)
+        let ifbs = Self.links().filter { $0.hasPrefix("bwp") && !ifbBefore.contains($0) }
+        XCTAssertEqual(ifbs.count, 1, "an ifb device for egress: \(ifbs)")
+        let egress = try DaemonHarness.runTool("/usr/sbin/tc", ["qdisc", "show", "dev", ifbs.first ?? ""])
+        XCTAssertTrue(egress.contains("rate 2Mbit"), egress)
+
+        _ = try harness.client.deletePod(namespace: "default", name: "shaped", gracePeriodSeconds: 0)
+        try harness.waitForGone("shaped")
+        XCTAssertEqual(Self.links().filter { $0.hasPrefix("bwp") && !ifbBefore.contains($0) }, [], "the ifb device is gone")
+    }
+
+    static func links() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")) ?? []
+    }
 }
