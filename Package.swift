@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Linux calls Swift's Glibc module does not expose (unshare, setns, pivot_root, clone, ...).
@@ -58,7 +59,15 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Image store: content-addressed OCI blobs, per-layer snapshots, references; plus plain rootfs imports.
-        .target(name: "SwiftletImages", dependencies: ["SwiftletSystem", "CArchive", "CCrypto"], swiftSettings: strict),
+        .target(
+            name: "SwiftletImages",
+            dependencies: [
+                "SwiftletSystem", "CArchive", "CCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // libseccomp: compiles seccomp profiles to classic BPF in the agent (swiftlet-init only installs the bytes).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Seccomp profiles (OCI / Docker JSON), the RuntimeDefault profile, and their compilation to BPF.

@@ -117,6 +117,7 @@ public actor Agent {
                 try? await Task.sleep(nanoseconds: UInt64(housekeeping * 1e9))
                 let started = ContinuousClock.now
                 await agent.syncAll()
+                await agent.collectImageGarbage()
                 if Date().timeIntervalSince(lastRescan) >= rescan {
                     lastRescan = Date()
                     await agent.rescanManifests()

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletImages
 import SwiftletLifecycle
 import SwiftletRuntime
 
@@ -35,6 +36,8 @@ public struct AgentConfiguration: Sendable {
     public var requireSecureManifests = true
     /// Reported as the node's kubelet and runtime version.
     public var version = "v0.0.0"
+    /// Image garbage collection marks (the kubelet's imageGCHigh/LowThresholdPercent, 85/80).
+    public var imageGC = ImageGCPolicy()
 
     public init(runtime: RuntimeConfiguration, manifestDirectory: String?, socketPath: String, nodeName: String) {
         self.runtime = runtime

@@ -145,11 +145,8 @@ extension PodWorker {
         let field = "spec.\(pod.spec.containers.contains { $0.name == name } ? "containers" : "initContainers"){\(name)}"
         let runtime = self.runtime, pod = self.pod
         do {
-            let image = try await offload { try runtime.resolveImage(container) }
+            let image = try await ensureImage(container, field: field)
             images[name] = ObservedImage(image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""), imageID: image.statusImageID(for: container.image ?? ""))
-            await events.record(
-                pod, reason: "Pulled",
-                message: "Container image \"\(container.image ?? "")\" already present on machine", fieldPath: field)
             let limits = CgroupLimits(CgroupResources.container(container))
             let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
             let confinement = self.confinement
@@ -170,6 +167,9 @@ extension PodWorker {
             startFailures[name] = StartFailure(reason: error.reason, message: error.message)
             logger.warning("\(pod.key): container \(name): \(error.reason): \(error.message)")
             await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.message)", fieldPath: field)
+            if error.reason == "ErrImagePull" {
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(container.image ?? "")\": \(error.message)", fieldPath: field)
+            }
             if error.reason == "ErrImagePull" || error.reason == "ErrImageNeverPull" {
                 await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.reason)", fieldPath: field)
             }

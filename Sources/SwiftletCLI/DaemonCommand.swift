@@ -55,6 +55,15 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Cluster DNS server for ClusterFirst pods; repeat for several (none: ClusterFirst acts as Default).")
     var clusterDns: [String] = []
     @Option(help: "Cluster domain for DNS search paths and pod FQDNs (the kubelet's --cluster-domain).") var clusterDomain: String?
+    @Option(help: "Registry host[:port] reached over plain HTTP; repeat for several (localhost and 127.0.0.0/8 always are).")
+    var insecureRegistry: [String] = []
+    @Option(help: "HOST=URL: a mirror tried before registry HOST; repeat for several (docker.io for Docker Hub).")
+    var registryMirror: [String] = []
+    @Option(help: "docker-style config.json with registry credentials (default STATE_DIR/config.json, then ~/.docker/config.json).")
+    var registryConfig: String?
+    @Option(help: "Image filesystem usage (%) that starts image garbage collection (kubelet: 85).") var imageGcHighThresholdPercent: String?
+    @Option(help: "Usage (%) image garbage collection brings it down to (kubelet: 80).") var imageGcLowThresholdPercent: String?
+    @Option(help: "Seconds an image is kept at least, used or not (kubelet's imageMinimumGCAge: 120).") var imageMinimumGcAge: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
     @Flag(help: "Print a configuration file with every setting and its default, and exit.") var printConfig = false
 
@@ -73,6 +82,10 @@ struct DaemonCommand: AsyncParsableCommand {
             ("cniConfDir", cniConfDir), ("cniBinDir", cniBinDir.isEmpty ? nil : cniBinDir.joined(separator: ",")),
             ("resolvConf", resolvConf), ("clusterDNS", clusterDns.isEmpty ? nil : clusterDns.joined(separator: ",")),
             ("clusterDomain", clusterDomain),
+            ("insecureRegistry", insecureRegistry.isEmpty ? nil : insecureRegistry.joined(separator: ",")),
+            ("registryMirror", registryMirror.isEmpty ? nil : registryMirror.joined(separator: ",")),
+            ("registryConfig", registryConfig), ("imageGcHighThresholdPercent", imageGcHighThresholdPercent),
+            ("imageGcLowThresholdPercent", imageGcLowThresholdPercent), ("imageMinimumGcAge", imageMinimumGcAge),
         ]
     }
 

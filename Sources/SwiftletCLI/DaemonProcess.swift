@@ -32,6 +32,9 @@ struct DaemonProcess {
         runtimeConfiguration.resolvConf = settings.resolvConf.isEmpty ? nil : settings.resolvConf
         runtimeConfiguration.clusterDNS = settings.clusterDNS
         runtimeConfiguration.clusterDomain = settings.clusterDomain
+        runtimeConfiguration.registry = RegistryConfiguration(
+            insecureRegistries: settings.insecureRegistries, mirrors: try RegistryConfiguration.parseMirrors(settings.registryMirrors),
+            credentialFiles: settings.registryConfig.map { [$0] } ?? RegistryConfiguration.defaultCredentialFiles(stateDir: settings.stateDir))
         let cgroups = try detectCgroupDriver()
         let images = try LocalImageStore(stateDir: settings.stateDir)
         let runtime = try PodRuntime(configuration: runtimeConfiguration, cgroups: cgroups, images: images)
@@ -87,6 +90,10 @@ struct DaemonProcess {
         var configuration = AgentConfiguration(
             runtime: runtime, manifestDirectory: settings.manifestDir, socketPath: settings.socket, nodeName: settings.nodeName)
         configuration.backoffInitial = settings.backoffInitial
+        configuration.imageGC = ImageGCPolicy(
+            highThresholdPercent: settings.imageGCHighThresholdPercent,
+            lowThresholdPercent: min(settings.imageGCLowThresholdPercent, settings.imageGCHighThresholdPercent),
+            minimumAge: settings.imageMinimumGCAge)
         configuration.backoffMaximum = settings.backoffMax
         configuration.housekeepingInterval = settings.housekeepingInterval
         configuration.manifestRescanInterval = settings.manifestRescanInterval

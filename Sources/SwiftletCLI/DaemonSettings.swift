@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletImages
 import SwiftletKube
 import Yams
 
@@ -36,6 +37,12 @@ struct DaemonSettings: Sendable {
     var resolvConf = "/etc/resolv.conf"
     var clusterDNS: [String] = []
     var clusterDomain = ""
+    var insecureRegistries: [String] = []
+    var registryMirrors: [String] = []
+    var registryConfig: String?
+    var imageGCHighThresholdPercent = 85
+    var imageGCLowThresholdPercent = 80
+    var imageMinimumGCAge: Double = 120
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -153,6 +160,23 @@ struct DaemonSettings: Sendable {
                 defaultText: "[]") { $0.clusterDNS = try pathList($1, $2) },
         Setting(key: "clusterDomain", help: "cluster domain for DNS search paths and pod FQDNs (e.g. cluster.local)",
                 defaultText: "\"\"") { $0.clusterDomain = try path($1, $2, allowEmpty: true) },
+        Setting(key: "insecureRegistry", help: "registry host[:port] reached over plain HTTP (localhost, 127.0.0.0/8 always are)",
+                defaultText: "[]") { $0.insecureRegistries = try pathList($1, $2) },
+        Setting(key: "registryMirror", help: "HOST=URL: mirror tried before registry HOST (docker.io for Docker Hub)",
+                defaultText: "[]") { s, v, k in
+            let mirrors = try pathList(v, k)
+            do { _ = try RegistryConfiguration.parseMirrors(mirrors) } catch { throw ConfigError(description: "\(k): \(error)") }
+            s.registryMirrors = mirrors
+        },
+        Setting(key: "registryConfig", help: "docker-style config.json with registry credentials",
+                defaultText: "STATE_DIR/config.json, then ~/.docker/config.json") { $0.registryConfig = try path($1, $2) },
+        Setting(key: "imageGcHighThresholdPercent", help: "image filesystem usage (%) that starts image garbage collection",
+                defaultText: "85") { $0.imageGCHighThresholdPercent = Int(try integer($1, $2, minimum: 0, maximum: 100)) },
+        Setting(key: "imageGcLowThresholdPercent", help: "usage (%) image garbage collection brings it down to",
+                defaultText: "80") { $0.imageGCLowThresholdPercent = Int(try integer($1, $2, minimum: 0, maximum: 100)) },
+        Setting(key: "imageMinimumGcAge", help: "seconds an image is kept at least, used or not", defaultText: "120") {
+            $0.imageMinimumGCAge = try seconds($1, $2)
+        },
     ]
 
     static func setting(named key: String) -> Setting? { schema.first { $0.key == key } }
@@ -240,6 +264,12 @@ struct DaemonSettings: Sendable {
         default: break
         }
         throw ConfigError(description: "\(key): expected a non-negative number of seconds")
+    }
+
+    static func integer(_ value: Value, _ key: String, minimum: Int64, maximum: Int64) throws -> Int64 {
+        let parsed = try integer(value, key, minimum: minimum)
+        guard parsed <= maximum else { throw ConfigError(description: "\(key): expected an integer ≤ \(maximum)") }
+        return parsed
     }
 
     static func integer(_ value: Value, _ key: String, minimum: Int64) throws -> Int64 {

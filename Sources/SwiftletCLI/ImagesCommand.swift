@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import SwiftletImages
 
-/// `swiftlet images import|ls|rm`: works on the store directly, with or without a running daemon.
+/// `swiftlet images import|pull|ls|inspect|rm|prune`: works on the store directly, with or without a running daemon.
 struct ImagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images", abstract: "Manage the local image store.",
-        subcommands: [ImportImage.self, ListImages.self, RemoveImage.self])
+        subcommands: [ImportImage.self, PullImage.self, ListImages.self, InspectImage.self, RemoveImage.self, PruneImages.self])
 }
 
 struct StoreOptions: ParsableArguments {

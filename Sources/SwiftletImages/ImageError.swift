@@ -22,6 +22,10 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// device node without privilege); the whole layer is refused.
     case unsafeLayerMember(archive: String, member: String, reason: String)
     case archive(path: String, message: String)
+    /// A registry answered with an error, or could not be reached; `reference` is what was being pulled.
+    case registry(String, reason: String)
+    /// The registry has no such repository, tag or digest.
+    case notFoundInRegistry(String)
     /// No manifest in an index for this platform.
     case noMatchingPlatform(String, platform: String, available: [String])
 
@@ -54,6 +58,10 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(archive): refusing member \"\(member)\": \(reason)"
         case .archive(let path, let message):
             return "\(path): \(message)"
+        case .registry(let reference, let reason):
+            return "failed to fetch \"\(reference)\": \(reason)"
+        case .notFoundInRegistry(let reference):
+            return "failed to resolve reference \"\(reference)\": \(reference): not found"
         case .noMatchingPlatform(let reference, let platform, let available):
             let list = available.isEmpty ? "none" : available.joined(separator: ", ")
             return "\(reference): no image for platform \(platform) (index has: \(list))"

@@ -23,6 +23,9 @@ public struct ImageRecord: Codable, Sendable, Hashable {
     public var blobs: [String]?
     /// "repository@sha256:…" per repository the image came from (the kubelet's imageID).
     public var repoDigests: [String]?
+    /// True when the image came from a registry pull (rather than `swiftlet images import`): only such images
+    /// are refreshed by `imagePullPolicy: Always` (see Docs/images.md).
+    public var pulled: Bool?
 
     public init(id: String, references: [String], rootfs: String, config: ImageConfig, created: Date, size: Int64) {
         self.id = id

@@ -1,5 +1,5 @@
-/// Where the runtime finds images by reference. `LocalImageStore` keeps unpacked root filesystems; the OCI
-/// content store comes later behind the same protocol.
+/// Where the runtime finds images by reference (`LocalImageStore`: OCI blobs + layer snapshots, and plain
+/// root filesystem imports).
 ///
 /// References given to any member may be in any spelling that normalises to the same reference
 /// (`busybox`, `busybox:latest`, `docker.io/library/busybox:latest`); a full image id ("sha256:<hex>") is
@@ -14,4 +14,11 @@ public protocol ImageStore: Sendable {
     /// Removes the reference; the image (and its rootfs) goes when no reference is left. An image id removes
     /// the image with all its references.
     func remove(_ reference: String) throws
+    /// Image garbage collection (see `ImageGCPolicy`); returns the images removed.
+    func collectImages(policy: ImageGCPolicy, inUse: Set<String>) throws -> [ImageRecord]
+    /// Pulls a reference from its registry (see `LocalImageStore.pull`).
+    func pull(
+        _ reference: String, registry: RegistryConfiguration, credential: RegistryCredential?,
+        progress: (@Sendable (PullProgress) -> Void)?
+    ) async throws -> ImageRecord
 }

@@ -149,7 +149,8 @@ extension LocalImageStore {
         let manifest = try content.decode(OCIManifest.self, manifestDescriptor.digest)
         try fetch(manifest.config)
         for layer in manifest.layers { try fetch(layer) }
-        return try registerImage(manifest: manifestDescriptor.digest, references: [normalized], extraBlobs: extra)
+        return try registerImage(
+            manifest: manifestDescriptor.digest, references: [normalized], extraBlobs: extra, target: descriptor.digest)
     }
 
     // MARK: docker save

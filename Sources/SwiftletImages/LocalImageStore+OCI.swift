@@ -3,9 +3,12 @@ import Foundation
 extension LocalImageStore {
     /// Makes an image of a manifest whose blobs (config and layers) are all in the content store: unpacks the
     /// layers not yet unpacked, then records the image under `references` (moving them off other images).
-    /// `extraBlobs` are blobs the image keeps besides manifest, config and layers (the index it came from).
+    /// `extraBlobs` are blobs the image keeps besides manifest, config and layers (the index it came from);
+    /// `target` is what the reference pointed at (that index, else the manifest): repo digests name it, as
+    /// containerd's do, so `imageID` of a multi-platform image is the index digest users see in registries.
     func registerImage(
-        manifest manifestDigest: OCIDigest, references: [String], extraBlobs: [OCIDigest] = []
+        manifest manifestDigest: OCIDigest, references: [String], extraBlobs: [OCIDigest] = [], target: OCIDigest? = nil,
+        pulled: Bool = false
     ) throws -> ImageRecord {
         let manifest = try content.decode(OCIManifest.self, manifestDigest)
         let configFile = try content.decode(OCIImageConfigFile.self, manifest.config.digest)
@@ -31,7 +34,8 @@ extension LocalImageStore {
         record.manifestDigest = manifestDigest.description
         record.blobs = ([manifestDigest, manifest.config.digest] + manifest.layers.map(\.digest) + extraBlobs)
             .map(\.description)
-        record.repoDigests = Self.repoDigests(references, manifestDigest)
+        record.repoDigests = Self.repoDigests(references, target ?? manifestDigest)
+        record.pulled = pulled ? true : nil
 
         let (stored, orphans): (ImageRecord, [ImageRecord]) = try lock.withLock {
             var index = try ImageIndex.load(indexPath)
@@ -46,6 +50,7 @@ extension LocalImageStore {
                 existing.references = Array(Set(existing.references + references)).sorted()
                 existing.repoDigests = Array(Set((existing.repoDigests ?? []) + (record.repoDigests ?? []))).sorted()
                 existing.blobs = Array(Set((existing.blobs ?? []) + (record.blobs ?? []))).sorted()
+                existing.pulled = pulled ? true : existing.pulled
                 if existing.layers == nil {
                     // A rootfs import had this id? Impossible (ids differ in kind), but never lose the tree.
                     existing.layers = record.layers

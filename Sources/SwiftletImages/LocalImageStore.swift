@@ -23,6 +23,7 @@ public final class LocalImageStore: ImageStore {
     let content: ContentStore
     let snapshotsDirectory: String
     let leasesDirectory: String
+    let blobFetches = BlobFetches()
 
     public init(stateDir: String) throws {
         let state = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir

@@ -6,28 +6,12 @@ import SwiftletLaunch
 import SwiftletSystem
 
 extension PodRuntime {
-    /// Resolves the image of a container as the kubelet's image manager would, without pulling:
-    /// registry pulls arrive with the OCI store.
+    /// Resolves the image of a container as the kubelet's image manager would, without pulling: the
+    /// image when present, `ErrImageNeverPull` when missing under `Never`, else `ErrImagePull`.
     public func resolveImage(_ container: Container) throws -> ImageRecord {
-        let reference = container.image ?? ""
-        let normalized: String
-        do { normalized = try normalizeImageReference(reference) } catch {
-            throw RuntimeError("InvalidImageName", "Failed to apply default image tag \"\(reference)\": \(error)")
-        }
-        let record: ImageRecord?
-        do { record = try images.resolve(reference) } catch {
-            throw RuntimeError("ImageInspectError", "Failed to inspect image \"\(reference)\": \(error)")
-        }
-        if let record { return record }
-        if container.imagePullPolicy == .never {
-            throw RuntimeError(
-                "ErrImageNeverPull",
-                "Container image \"\(reference)\" is not present with pull policy of Never")
-        }
+        if let record = try presentImage(container) { return record }
         throw RuntimeError(
-            "ErrImagePull",
-            "failed to pull and unpack image \"\(normalized)\": registry pulls are not available yet; "
-                + "import the image with `swiftlet images import`")
+            "ErrImagePull", "failed to pull and unpack image \"\((try? normalizeImageReference(container.image ?? "")) ?? "")\": not present")
     }
 
     /// Prepares attempt `attempt` of a container (fresh writable layer over the image, cgroup,

@@ -1,3 +1,5 @@
+import SwiftletImages
+
 /// Where a runtime keeps its files and cgroups. Several daemons with different values run side by side.
 public struct RuntimeConfiguration: Sendable, Hashable {
     /// Persistent state: images, container writable layers, API-created pods (`/var/lib/swiftlet`).
@@ -22,6 +24,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var clusterDNS: [String] = []
     /// `--cluster-domain` (the kubelet has no default either).
     public var clusterDomain = ""
+    /// How images are pulled: plain-HTTP registries, mirrors, credential files.
+    public var registry = RegistryConfiguration()
 
     public init(
         stateDirectory: String, runDirectory: String, logDirectory: String, cgroupParent: String,

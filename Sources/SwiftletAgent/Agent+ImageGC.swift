@@ -1,0 +1,29 @@
+import Foundation
+import SwiftletImages
+
+extension Agent {
+    /// The kubelet's image GC, checked at every housekeeping tick (a statvfs; nothing happens below the
+    /// high mark): images named by any pod this agent runs are in use and never removed.
+    func collectImageGarbage() async {
+        var references: Set<String> = []
+        for worker in workers.values { references.formUnion(await worker.imageReferences()) }
+        let names = references, store = runtime.images, policy = configuration.imageGC, logger = self.logger
+        let removed = await offload { () -> [ImageRecord] in
+            let inUse = Set(names.compactMap { try? store.resolve($0)?.id })
+            do { return try store.collectImages(policy: policy, inUse: inUse) } catch {
+                logger.warning("image garbage collection: \(error)")
+                return []
+            }
+        }
+        for image in removed {
+            logger.info("image garbage collection removed \(image.references.first ?? image.id) (\(image.id), \(image.size) bytes)")
+        }
+    }
+}
+
+extension PodWorker {
+    /// Every image the pod's containers name.
+    func imageReferences() -> [String] {
+        (pod.spec.initContainers ?? []).compactMap(\.image) + pod.spec.containers.compactMap(\.image)
+    }
+}

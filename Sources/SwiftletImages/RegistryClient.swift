@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Pulls from one registry over the OCI distribution API (v2): manifests by tag or digest, blobs by digest,
+/// with anonymous, Basic or Bearer-token auth answered from the registry's `WWW-Authenticate` challenge.
+/// Every byte is verified against the digest that named it (see `BlobWriter`).
+final class RegistryClient: Sendable {
+    let reference: ImageReference
+    let credential: RegistryCredential?
+    /// The endpoint (mirror or registry) that served the manifest; blobs come from the same one.
+    let base: String
+    private let authorization: Authorization
+
+    static let manifestTypes = [
+        OCIMediaType.index, OCIMediaType.manifest, OCIMediaType.dockerManifestList, OCIMediaType.dockerManifest,
+    ]
+    static let manifestLimit = 4 << 20
+
+    private init(reference: ImageReference, credential: RegistryCredential?, base: String) {
+        self.reference = reference
+        self.credential = credential
+        self.base = base
+        authorization = Authorization()
+    }
+
+    /// The descriptor and bytes of the manifest or index a reference names, from the first endpoint (mirrors
+    /// first) that has it; the client returned keeps talking to that endpoint.
+    static func resolve(
+        _ reference: ImageReference, configuration: RegistryConfiguration, credential: RegistryCredential?
+    ) async throws -> (RegistryClient, OCIDescriptor, Data) {
+        let endpoints = configuration.endpoints(for: reference.domain)
+        var lastError: (any Error)?
+        for (position, endpoint) in endpoints.enumerated() {
+            let client = RegistryClient(reference: reference, credential: credential, base: endpoint)
+            do {
+                let (descriptor, body) = try await client.manifest(reference.digest ?? reference.tag ?? "latest")
+                return (client, descriptor, body)
+            } catch {
+                // A mirror that fails or lacks the image is skipped; the registry's own answer is final.
+                lastError = error
+                if position == endpoints.count - 1 { throw error }
+            }
+        }
+        throw lastError ?? ImageError.registry(reference.description, reason: "no endpoint")
+    }
+
+    /// GET /v2/<name>/manifests/<tag|digest>; verified against the digest when the reference has one.
+    func manifest(_ tagOrDigest: String) async throws -> (OCIDescriptor, Data) {
+        let url = "\(base)/v2/\(reference.path)/manifests/\(tagOrDigest)"
+        let response = try await send(url, accept: Self.manifestTypes, timeout: .seconds(60))
+        try check(response, url: url)
+        var buffer = try await response.body.collect(upTo: Self.manifestLimit)
+        let body = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        let digest = try OCIDigest(parsing: SHA256.digest(of: [UInt8](body)))
+        if tagOrDigest.hasPrefix("sha256:"), digest.description != tagOrDigest {
+            throw ImageError.digestMismatch(tagOrDigest, reason: "manifest content has digest \(digest)")
+        }
+        var mediaType = response.headers.first(name: "Content-Type")?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        if !OCIMediaType.isIndex(mediaType) && !OCIMediaType.isManifest(mediaType) {
+            // Some registries answer application/json: the document's own mediaType (or shape) decides.
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+            mediaType = (object?["mediaType"] as? String) ?? (object?["manifests"] != nil ? OCIMediaType.index : OCIMediaType.manifest)
+        }
+        return (OCIDescriptor(mediaType: mediaType, digest: digest, size: Int64(body.count)), body)
+    }
+
+    /// GET /v2/<name>/blobs/<digest>, streamed into `writer` (which checks size and digest on commit).
+    func blob(_ descriptor: OCIDescriptor, into writer: BlobWriter, progress: (Int64) -> Void) async throws {
+        let url = "\(base)/v2/\(reference.path)/blobs/\(descriptor.digest)"
+        let response = try await send(url, accept: ["*/*"], timeout: .hours(2))
+        try check(response, url: url)
+        for try await chunk in response.body {
+            try chunk.withUnsafeReadableBytes { try writer.write($0) }
+            progress(writer.written)
+        }
+    }
+
+    private func check(_ response: HTTPClientResponse, url: String) throws {
+        switch response.status.code {
+        case 200..<300:
+            return
+        case 404:
+            throw ImageError.notFoundInRegistry(reference.description)
+        case 401, 403:
+            throw ImageError.registry(
+                reference.description,
+                reason: "pull access denied, repository does not exist or may require authorization: \(response.status.code) \(response.status.reasonPhrase)")
+        default:
+            throw ImageError.registry(reference.description, reason: "GET \(url): unexpected status \(response.status.code) \(response.status.reasonPhrase)")
+        }
+    }
+
+    /// Sends a GET, answering one 401 challenge (Basic with our credential, or a Bearer token fetched from the
+    /// challenge's realm) and reusing the answer for later requests.
+    private func send(_ url: String, accept: [String], timeout: TimeAmount) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        for type in accept { request.headers.add(name: "Accept", value: type) }
+        if let header = await authorization.header { request.headers.replaceOrAdd(name: "Authorization", value: header) }
+        let response: HTTPClientResponse
+        do { response = try await HTTPClient.shared.execute(request, timeout: timeout) } catch {
+            throw ImageError.registry(reference.description, reason: "GET \(url): \(error)")
+        }
+        guard response.status == .unauthorized, let header = response.headers.first(name: "WWW-Authenticate"),
+              let challenge = AuthChallenge(header)
+        else { return response }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        let answer = try await answer(challenge)
+        await authorization.set(answer)
+        request.headers.replaceOrAdd(name: "Authorization", value: answer)
+        do { return try await HTTPClient.shared.execute(request, timeout: timeout) } catch {
+            throw ImageError.registry(reference.description, reason: "GET \(url): \(error)")
+        }
+    }
+
+    private func answer(_ challenge: AuthChallenge) async throws -> String {
+        switch challenge.scheme {
+        case "basic":
+            guard let credential else {
+                throw ImageError.registry(reference.description, reason: "the registry requires credentials (Basic auth) and none are configured")
+            }
+            return credential.basicAuthorization
+        case "bearer":
+            guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm) else {
+                throw ImageError.registry(reference.description, reason: "Bearer challenge without a realm")
+            }
+            var query = components.queryItems ?? []
+            if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
+            query.append(URLQueryItem(name: "scope", value: challenge.parameters["scope"] ?? "repository:\(reference.path):pull"))
+            components.queryItems = query
+            guard let url = components.string else {
+                throw ImageError.registry(reference.description, reason: "invalid token realm \(realm)")
+            }
+            var request = HTTPClientRequest(url: url)
+            if let credential { request.headers.add(name: "Authorization", value: credential.basicAuthorization) }
+            let response: HTTPClientResponse
+            do { response = try await HTTPClient.shared.execute(request, timeout: .seconds(60)) } catch {
+                throw ImageError.registry(reference.description, reason: "token request to \(realm): \(error)")
+            }
+            var buffer = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else {
+                throw ImageError.registry(reference.description, reason: "token request to \(realm): \(response.status.code) \(response.status.reasonPhrase)")
+            }
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer.readBytes(length: buffer.readableBytes) ?? [])) as? [String: Any]
+            guard let token = (object?["token"] as? String) ?? (object?["access_token"] as? String), !token.isEmpty else {
+                throw ImageError.registry(reference.description, reason: "token response from \(realm) has no token")
+            }
+            return "Bearer " + token
+        default:
+            throw ImageError.registry(reference.description, reason: "unsupported auth scheme \(challenge.scheme)")
+        }
+    }
+
+    /// The Authorization header that worked last for this repository.
+    private actor Authorization {
+        var header: String?
+        func set(_ value: String) { header = value }
+    }
+}
+
+/// Downloads of the same blob running at once in this process share one transfer.
+actor BlobFetches {
+    private var running: [OCIDigest: Task<Void, any Error>] = [:]
+
+    func fetch(_ digest: OCIDigest, _ operation: @escaping @Sendable () async throws -> Void) async throws {
+        if let task = running[digest] { return try await task.value }
+        let task = Task { try await operation() }
+        running[digest] = task
+        defer { running[digest] = nil }
+        try await task.value
+    }
+}
