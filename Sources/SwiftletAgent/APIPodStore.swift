@@ -23,11 +23,35 @@ struct APIPodStore: Sendable {
         try? FileManager.default.removeItem(atPath: "\(directory)/\(uid).json")
     }
 
-    func load() -> [Pod] {
+    /// A record that exists but does not decode (a torn write, an edit by hand).
+    struct Unreadable: Sendable {
+        var uid: String
+        var path: String
+        var problem: String
+    }
+
+    func load() -> (pods: [Pod], unreadable: [Unreadable]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".json") }.compactMap { name in
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { return nil }
-            return try? KubeJSON.decode(Pod.self, from: data)
+        var pods: [Pod] = []
+        var unreadable: [Unreadable] = []
+        for name in names where name.hasSuffix(".json") {
+            let path = directory + "/" + name
+            let uid = String(name.dropLast(5))
+            guard let data = FileManager.default.contents(atPath: path) else {
+                unreadable.append(Unreadable(uid: uid, path: path, problem: "cannot be read"))
+                continue
+            }
+            do {
+                pods.append(try KubeJSON.decode(Pod.self, from: data))
+            } catch {
+                unreadable.append(Unreadable(uid: uid, path: path, problem: "\(error)"))
+            }
         }
+        return (pods, unreadable)
+    }
+
+    /// Keeps an unreadable record for the operator as `<uid>.json.corrupt`, out of the next load.
+    func setAside(_ record: Unreadable) {
+        _ = rename(record.path, record.path + ".corrupt")
     }
 }

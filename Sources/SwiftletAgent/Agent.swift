@@ -88,8 +88,11 @@ public actor Agent {
                 mask: DirectoryWatcher.closeWrite | DirectoryWatcher.movedTo | DirectoryWatcher.movedFrom
                     | DirectoryWatcher.delete | DirectoryWatcher.create)
         }
-        for pod in apiStore.load() { admit(pod, source: .api) }
+        let stored = apiStore.load()
+        for pod in stored.pods { admit(pod, source: .api) }
+        recoverUnreadableAPIRecords(stored.unreadable)
         rescanManifests()
+        await handleUnreadableSandboxes()
         // Whatever no source claimed was deleted while the agent was down.
         for (uid, pod) in adoptable {
             logger.info("removing orphaned pod \(pod.key) (\(uid))")

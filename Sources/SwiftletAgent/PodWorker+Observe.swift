@@ -9,10 +9,11 @@ extension PodWorker {
         let runtime = self.runtime
         let uid = self.uid
         let (attempts, sandboxAlive, networkReady) = await offload { () -> ([String: [ObservedAttempt]], Bool, Bool) in
-            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid))
+            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid) && runtime.sandboxComplete(uid: uid))
         }
         if podIPs == nil && sandboxAlive { podIPs = await offload { runtime.podIPs(uid: uid) } }
-        // A sandbox whose network is not (or no longer) set up is not ready: the planner replaces it.
+        // A sandbox whose network is not (or no longer) set up, or whose creation an agent crash cut
+        // short, is not ready: the planner replaces it.
         var observed = ObservedPod(sandboxReady: sandboxAlive && networkReady && !finished)
         let now = Date()
         for container in (pod.spec.initContainers ?? []) + pod.spec.containers {

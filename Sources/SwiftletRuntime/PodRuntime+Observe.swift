@@ -34,11 +34,23 @@ extension PodRuntime {
             var entry = byContainer[name, default: [:]][attempt] ?? ObservedAttempt(attempt: attempt)
             switch parts[2] {
             case "start":
-                guard let text = try? FileIO.readString(path), let record = RunRecord.Started(decoding: text) else { continue }
+                guard let text = try? FileIO.readString(path), let record = RunRecord.Started(decoding: text) else {
+                    // A torn record (records are renamed into place, so only a damaged disk tears
+                    // one): the start happened, so the attempt counts as started — never as one to
+                    // start again — at the time the file was written.
+                    entry.startedAt = Self.modificationTime(path) ?? Date()
+                    break
+                }
                 entry.pid = record.pid
                 entry.startedAt = Date(timeIntervalSince1970: record.startedAt.timeIntervalSince1970)
             case "exit":
-                guard let text = try? FileIO.readString(path), let record = RunRecord.Exited(decoding: text) else { continue }
+                guard let text = try? FileIO.readString(path), let record = RunRecord.Exited(decoding: text) else {
+                    // The exit happened but its code is lost: the kubelet's answer for a container
+                    // whose end it cannot know is ContainerStatusUnknown with 137.
+                    entry.exit = .init(
+                        exitCode: 137, signal: nil, finishedAt: Self.modificationTime(path) ?? Date(), reason: "ContainerStatusUnknown")
+                    break
+                }
                 entry.exit = .init(
                     exitCode: record.exitCode, signal: record.signal,
                     finishedAt: Date(timeIntervalSince1970: record.finishedAt.timeIntervalSince1970), reason: record.reason)
@@ -50,6 +62,14 @@ extension PodRuntime {
             byContainer[name, default: [:]][attempt] = entry
         }
         return byContainer.mapValues { $0.values.sorted { $0.attempt < $1.attempt } }
+    }
+}
+
+extension PodRuntime {
+    static func modificationTime(_ path: String) -> Date? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
     }
 }
 

@@ -22,6 +22,8 @@ extension PodRuntime {
     public func createSandbox(pod: Pod, podLimits: CgroupLimits? = nil) throws -> SandboxHandle {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
+        // A pod.json means an earlier sandbox of this pod; its pause may have outlived its record.
+        if FileIO.exists(dir.podFile) { killStrayPauses(uid: uid) }
         do {
             try FileIO.makeDirectories(dir.statusDir, mode: 0o700)
             try FileIO.makeDirectories(dir.containersDir, mode: 0o700)
@@ -133,6 +135,9 @@ extension PodRuntime {
                 kill(sandbox.identity.pid, SIGKILL)
                 while sandbox.identity.isAlive { usleep(2000) }
             }
+        } else {
+            // No live recorded pause: one may still run unrecorded (an agent killed mid-creation).
+            killStrayPauses(uid: uid)
         }
         let cgroup = podCgroup(uid: uid)
         if cgroups.exists(cgroup) {
@@ -157,7 +162,8 @@ extension PodRuntime {
     /// Forgets the pod entirely: run records and, when asked, its logs (the kubelet removes them with the pod).
     public func removePod(_ pod: Pod, removeLogs: Bool) throws {
         try stopSandbox(uid: pod.uid)
-        try FileIO.removeTree(runDirectory(uid: pod.uid).path)
+        // The run directory goes last: it is what tells an agent killed half-way what to finish.
         if removeLogs { try FileIO.removeTree(logDirectory(pod: pod)) }
+        try FileIO.removeTree(runDirectory(uid: pod.uid).path)
     }
 }

@@ -21,6 +21,8 @@ final class DaemonHarness {
     var environment: [String: String] = [:]
     /// A command the daemon is started through (e.g. systemd-socket-activate), which must exec it.
     var launchPrefix: [String] = []
+    /// Mounts a test put under `root` (e.g. a small tmpfs as a full disk), unmounted once the daemon stopped.
+    var ownedMounts: [String] = []
 
     static let binaries: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -280,6 +282,7 @@ final class DaemonHarness {
             problems.append("\(error)")
         }
         stop()
+        for mount in ownedMounts.reversed() { _ = try? Self.runTool("/bin/umount", [mount]) }
         problems += leakedProcesses().map { "process: \($0)" }
         problems += leakedMounts().map { "mount: \($0)" }
         problems += leakedCgroups().map { "cgroup: \($0)" }
