@@ -80,8 +80,9 @@ extension PodRuntime {
         var warnings: [PodResolvConf.Warning] = []
         do {
             if pod.spec.hostNetwork != true { podIPs = try setUpNetwork(pod: pod, pausePID: pid) }
-            try writeHostsFile(pod: pod, podIPs: podIPs)
             warnings = try writeResolvConf(pod: pod)
+            // Last: its presence marks a complete sandbox (`sandboxComplete`).
+            try writeHostsFile(pod: pod, podIPs: podIPs)
         } catch {
             // No half-made sandbox: the next attempt starts from nothing.
             try? stopSandbox(uid: uid)
