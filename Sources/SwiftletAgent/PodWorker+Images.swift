@@ -18,7 +18,15 @@ extension PodWorker {
         }
         await events.record(pod, reason: "Pulling", message: "Pulling image \"\(reference)\"", fieldPath: field)
         let started = Date()
-        let image = try await runtime.pullImage(container)
+        let clock = ContinuousClock.now
+        let image: ImageRecord
+        do {
+            image = try await runtime.pullImage(container)
+        } catch {
+            metrics?.imagePull(result: "failure", duration: nil)
+            throw error
+        }
+        metrics?.imagePull(result: "success", duration: ContinuousClock.now - clock)
         let seconds = Date().timeIntervalSince(started)
         let took = GoDuration.format(seconds)
         await events.record(

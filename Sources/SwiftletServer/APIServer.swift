@@ -133,7 +133,10 @@ extension APIServer {
     /// instead of by connecting: a probe connection reaching a server that is shutting down is a
     /// half-made connection NIO cannot drop gracefully.
     static func isServing(_ path: String) -> Bool {
-        guard let table = try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8) else { return false }
+        // Read as bytes: abstract socket names are arbitrary bytes, and one that is not UTF-8 must not
+        // make the whole table unreadable (which would read as "nobody serves" and steal the socket).
+        guard let data = FileManager.default.contents(atPath: "/proc/net/unix") else { return false }
+        let table = String(decoding: data, as: UTF8.self)
         let resolved = (path as NSString).standardizingPath
         for line in table.split(separator: "\n").dropFirst() {
             // Num RefCount Protocol Flags Type St Inode Path

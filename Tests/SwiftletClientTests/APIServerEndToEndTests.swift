@@ -60,6 +60,21 @@ final class APIServerEndToEndTests: XCTestCase {
         }
     }
 
+    /// Another process's abstract socket whose name is not UTF-8 must not hide the live one.
+    func testRefusesToStealALiveSocketWhenAnAbstractNameIsNotUTF8() async throws {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let name: [UInt8] = [0, 0xFF, 0xFE] + Array("swiftlet-test-\(getpid())".utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in name.enumerated() { raw[i] = b } }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        XCTAssertEqual(bound, 0)
+        XCTAssertEqual(listen(fd, 1), 0)
+        try await testRefusesToStealALiveSocket()
+    }
+
     func testCurlLargeBodyWithExpectContinue() async throws {
         let curl = "/usr/bin/curl"
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: curl), "curl is not installed")
