@@ -103,6 +103,7 @@ extension PodWorker {
             let sandbox = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
             podIPs = sandbox.podIPs
             networkChecked = true
+            for note in sandbox.notes { logger.warning("\(pod.key): \(note)") }
             for warning in sandbox.warnings {
                 await events.record(pod, type: "Warning", reason: warning.reason, message: warning.message)
             }

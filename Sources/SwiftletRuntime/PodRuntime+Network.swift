@@ -32,12 +32,16 @@ extension PodRuntime {
     /// Attaches the sandbox of `pod` (pause process `pausePID`) to the configured network and
     /// returns its IPs; none when no CNI configuration exists (loopback only). A failed ADD is
     /// undone (DEL) before the error is thrown, as containerd does.
-    func setUpNetwork(pod: Pod, pausePID: Int32) throws(RuntimeError) -> [String] {
+    func setUpNetwork(pod: Pod, pausePID: Int32, skipped: inout [String]) throws(RuntimeError) -> [String] {
         let uid = pod.uid
         // Whatever an earlier attempt left behind is released first.
         try tearDownNetwork(uid: uid)
         let selection: CNIConfigDirectory.Selection
-        do { selection = try cniLocator.select().selection } catch {
+        do {
+            let found = try cniLocator.select()
+            selection = found.selection
+            skipped = found.skipped.map { "skipped CNI configuration \($0.file): \($0.reason)" }
+        } catch {
             throw RuntimeError("CreatePodSandboxError", "failed to setup network for sandbox \"\(uid)\": \(error)")
         }
         guard case .network(let list) = selection else { return [] }

@@ -13,6 +13,8 @@ public struct SandboxHandle: Sendable, Hashable {
     public var podIPs: [String] = []
     /// DNS problems the kubelet reports as pod events (`MissingClusterDNS`, `DNSConfigForming`).
     public var warnings: [PodResolvConf.Warning] = []
+    /// Things worth a line in the agent's log (CNI configuration files that were skipped).
+    public var notes: [String] = []
 }
 
 extension PodRuntime {
@@ -78,8 +80,9 @@ extension PodRuntime {
         }
         var podIPs: [String] = []
         var warnings: [PodResolvConf.Warning] = []
+        var notes: [String] = []
         do {
-            if pod.spec.hostNetwork != true { podIPs = try setUpNetwork(pod: pod, pausePID: pid) }
+            if pod.spec.hostNetwork != true { podIPs = try setUpNetwork(pod: pod, pausePID: pid, skipped: &notes) }
             warnings = try writeResolvConf(pod: pod)
             // Last: its presence marks a complete sandbox (`sandboxComplete`).
             try writeHostsFile(pod: pod, podIPs: podIPs)
@@ -89,7 +92,7 @@ extension PodRuntime {
             if let error = error as? RuntimeError { throw error }
             throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
         }
-        return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs, warnings: warnings)
+        return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs, warnings: warnings, notes: notes)
     }
 
     /// The pause process of a pod, when it is still the same live process that was recorded.
