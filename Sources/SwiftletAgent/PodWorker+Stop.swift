@@ -37,6 +37,12 @@ extension PodWorker {
     /// SIGTERM, wait until `deadline`, then SIGKILL whatever is left.
     func stop(_ names: [String], deadline: Date, recordEvent: Bool = true) async {
         guard !names.isEmpty else { return }
+        var deadline = deadline
+        // preStop hooks first, inside the grace period; the stop signal then still gets the
+        // kubelet's minimum grace when the hooks used the period up.
+        if await runPreStops(names, deadline: deadline) {
+            deadline = max(deadline, Date().addingTimeInterval(Self.minimumGrace))
+        }
         let runtime = self.runtime, uid = self.uid
         let signal = deadline <= Date() ? SIGKILL : SIGTERM
         for name in names {

@@ -151,7 +151,7 @@ extension PodWorker {
             let limits = CgroupLimits(CgroupResources.container(container))
             let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
             let confinement = self.confinement
-            _ = try await offload {
+            let pid = try await offload {
                 let (security, program) = try confinement.launchSecurity(pod: pod, container: container, image: image)
                 return try runtime.startContainer(
                     pod: pod, container: container, attempt: attempt, image: image, limits: limits, oomScoreAdj: score,
@@ -162,6 +162,8 @@ extension PodWorker {
             startBackoff.reset(key)
             await events.record(pod, reason: "Created", message: "Created container: \(name)", fieldPath: field)
             await events.record(pod, reason: "Started", message: "Started container \(name)", fieldPath: field)
+            // The container is reported Running only once its postStart hook is done (this sync publishes after it).
+            await runPostStart(container, pid: pid)
         } catch let error as RuntimeError {
             if let failedAt = startFailureTimes[name] { startBackoff.next(key, eventTime: failedAt, now: now) }
             startFailureTimes[name] = now

@@ -25,6 +25,7 @@ struct ExecSession {
     static let notFound: Int32 = 127
 
     func run() throws -> Never {
+        try waitForContainerCommand()
         let setup = ContainerSetup(spec: containerSpec())
         let seccomp = try setup.loadSeccompFilter()
         // Every namespace is opened before joining any: after the mount namespace, /proc/PID is the container's.
@@ -74,6 +75,28 @@ struct ExecSession {
         let null = open("/dev/null", O_RDWR)
         for fd: Int32 in 0...2 { dup2(null, fd) }
         exit(Self.waitFor(child))
+    }
+
+    /// A container process that is still swiftlet-init (the same executable as us) is between clone
+    /// and exec: its root is not pivoted yet, and joining it would run the command on the host's
+    /// tree. Wait (briefly) until it has exec'd the container's command.
+    func waitForContainerCommand() throws {
+        var ours = stat()
+        guard stat("/proc/self/exe", &ours) == 0 else { throw ContainerSetupError(stage: "exec", detail: "\(SystemError("stat", "/proc/self/exe"))") }
+        for _ in 0..<1000 {
+            var theirs = stat()
+            guard stat("/proc/\(target)/exe", &theirs) == 0 else {
+                throw ContainerSetupError(stage: "exec", detail: "container process \(target) is gone")
+            }
+            // Not swiftlet-init (nor the pause process just before it execs swiftlet-init: its root is still ours).
+            var root = stat()
+            var ourRoot = stat()
+            let pivoted = stat("/proc/\(target)/root/", &root) == 0 && stat("/", &ourRoot) == 0
+                && (root.st_dev != ourRoot.st_dev || root.st_ino != ourRoot.st_ino)
+            if pivoted && (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) { return }
+            usleep(10_000)
+        }
+        throw ContainerSetupError(stage: "exec", detail: "container process \(target) is still being set up")
     }
 
     /// The container's launch spec with the exec'd command (and TERM for a terminal, as containerd sets it).

@@ -63,6 +63,7 @@ extension Container {
         livenessProbe?.applyDefaults()
         readinessProbe?.applyDefaults()
         startupProbe?.applyDefaults()
+        lifecycle?.applyDefaults()
     }
 
     /// `:latest` or no tag (and no digest) pulls every time; any other tag or a digest only when absent.

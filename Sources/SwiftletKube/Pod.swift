@@ -148,6 +148,7 @@ public struct Container: Codable, Hashable, Sendable {
     public var livenessProbe: Probe?
     public var readinessProbe: Probe?
     public var startupProbe: Probe?
+    public var lifecycle: Lifecycle?
 
     public init(name: String, image: String?, command: [String]? = nil, args: [String]? = nil) {
         self.name = name
@@ -159,7 +160,7 @@ public struct Container: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
         case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources, securityContext
-        case livenessProbe, readinessProbe, startupProbe
+        case livenessProbe, readinessProbe, startupProbe, lifecycle
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -183,6 +184,7 @@ public struct Container: Codable, Hashable, Sendable {
         livenessProbe = try c.decodeIfPresent(Probe.self, forKey: .livenessProbe)
         readinessProbe = try c.decodeIfPresent(Probe.self, forKey: .readinessProbe)
         startupProbe = try c.decodeIfPresent(Probe.self, forKey: .startupProbe)
+        lifecycle = try c.decodeIfPresent(Lifecycle.self, forKey: .lifecycle)
     }
 
     /// A sidecar: an init container with `restartPolicy: Always`.

@@ -175,6 +175,86 @@ extension Container {
             }
             errs += probe.validate(path: "\(path).\(name)", mustSucceedOnce: once, ports: ports)
         }
+        if let lifecycle {
+            if isInit && !isRestartableInit {
+                errs.append(.forbidden("\(path).lifecycle", "may not be set for init containers without restartPolicy=Always"))
+            } else {
+                errs += lifecycle.validate(path: "\(path).lifecycle", ports: ports)
+            }
+        }
         return errs
+    }
+}
+
+/// `v1.Lifecycle`: handlers the kubelet runs right after a container starts and before it is stopped.
+public struct Lifecycle: Codable, Hashable, Sendable {
+    public var postStart: LifecycleHandler?
+    public var preStop: LifecycleHandler?
+
+    public init(postStart: LifecycleHandler? = nil, preStop: LifecycleHandler? = nil) {
+        self.postStart = postStart
+        self.preStop = preStop
+    }
+
+    public func validate(path: String, ports: [ContainerPort]) -> [FieldError] {
+        var errs: [FieldError] = []
+        for (name, handler) in [("postStart", postStart), ("preStop", preStop)] {
+            guard let handler else { continue }
+            errs += handler.validate(path: "\(path).\(name)", ports: ports)
+        }
+        return errs
+    }
+}
+
+/// `v1.LifecycleHandler`: exec, httpGet or sleep (tcpSocket is accepted by the API but never run).
+public struct LifecycleHandler: Codable, Hashable, Sendable {
+    public var exec: ExecAction?
+    public var httpGet: HTTPGetAction?
+    public var tcpSocket: TCPSocketAction?
+    public var sleep: SleepAction?
+
+    public init(exec: ExecAction? = nil, httpGet: HTTPGetAction? = nil) {
+        self.exec = exec
+        self.httpGet = httpGet
+    }
+
+    func validate(path: String, ports: [ContainerPort]) -> [FieldError] {
+        var errs: [FieldError] = []
+        let handlers = [exec != nil, httpGet != nil, tcpSocket != nil, sleep != nil].filter { $0 }.count
+        if handlers == 0 {
+            errs.append(.required(path, "must specify a handler type"))
+        } else if handlers > 1 {
+            errs.append(.forbidden(path, "may not specify more than 1 handler type"))
+        }
+        if let exec, (exec.command ?? []).isEmpty { errs.append(.required("\(path).exec.command")) }
+        if let http = httpGet {
+            errs += Probe.validatePort(http.port, path: "\(path).httpGet.port", ports: ports)
+            if let scheme = http.scheme, scheme != "HTTP" {
+                errs.append(.forbidden("\(path).httpGet.scheme", "only HTTP is supported by swiftlet yet"))
+            }
+        }
+        if let sleep, sleep.seconds < 0 {
+            errs.append(.invalid("\(path).sleep.seconds", .int(sleep.seconds), "must be greater than or equal to 0"))
+        }
+        return errs
+    }
+
+    mutating func applyDefaults() {
+        if var http = httpGet {
+            if http.path?.isEmpty ?? true { http.path = "/" }
+            if http.scheme?.isEmpty ?? true { http.scheme = "HTTP" }
+            httpGet = http
+        }
+    }
+}
+
+public struct SleepAction: Codable, Hashable, Sendable {
+    public var seconds: Int64
+}
+
+extension Lifecycle {
+    public mutating func applyDefaults() {
+        postStart?.applyDefaults()
+        preStop?.applyDefaults()
     }
 }
