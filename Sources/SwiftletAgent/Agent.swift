@@ -47,6 +47,10 @@ public actor Agent {
     /// API pods stay in their store (they come back with the next start, as after a reboot).
     var draining = false
     var drainedHandler: (@Sendable () -> Void)?
+    /// ConfigMaps, Secrets, ... from manifest files and the API (Agent+Objects.swift).
+    var objects = ObjectStore()
+    let apiObjects: APIObjectStore
+    var objectWatchers: [UUID: (resource: String, continuation: AsyncStream<ObjectWatchEvent>.Continuation)] = [:]
 
     enum PodSource: Sendable { case file, api }
 
@@ -57,6 +61,7 @@ public actor Agent {
         self.events = EventRecorder(nodeName: configuration.nodeName)
         self.agentMetrics = AgentMetrics(version: configuration.version)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
+        self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)
@@ -88,6 +93,7 @@ public actor Agent {
                 mask: DirectoryWatcher.closeWrite | DirectoryWatcher.movedTo | DirectoryWatcher.movedFrom
                     | DirectoryWatcher.delete | DirectoryWatcher.create)
         }
+        loadAPIObjects()
         for pod in apiStore.load() { admit(pod, source: .api) }
         rescanManifests()
         // Whatever no source claimed was deleted while the agent was down.
@@ -162,7 +168,9 @@ public actor Agent {
         var running: [String: String] = [:]
         for (key, uid) in keys where sources[uid] == .file { running[key] = uid }
         let desired = source.desiredPods(running: running)
+        let desiredObjects = source.desiredObjects()
         staticSource = source
+        applyFileObjects(desiredObjects)
         // Errors of files whose earlier pods still run show up as events on those pods.
         for (path, error) in changes {
             guard let error, let record = source.files[path] else { continue }
@@ -212,7 +220,8 @@ public actor Agent {
             admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },
             publish: { [weak self] p in await self?.published(p) },
             removed: { [weak self] p in await self?.removed(p) },
-            metrics: agentMetrics)
+            metrics: agentMetrics,
+            configObjects: { [weak self] ns in await self?.configObjects(namespace: ns) ?? ConfigObjects() })
         if adopted == nil { agentMetrics.podSeen(uid: pod.uid) }
         workers[pod.uid] = worker
         sources[pod.uid] = source
