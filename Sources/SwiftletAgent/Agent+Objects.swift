@@ -1,6 +1,7 @@
 import Foundation
 import SwiftletKube
 import SwiftletLifecycle
+import SwiftletManifests
 import SwiftletServer
 
 /// ConfigMaps, Secrets and any other kind of `KubeObjectKinds`: kept in the `ObjectStore`, served
@@ -28,7 +29,13 @@ extension Agent {
                 logger.warning("\(claim.path): \(claim.object.kind) \(claim.object.key) also exists through the API; the file wins")
                 apiObjects.remove(resource: claim.object.resource, namespace: claim.object.value.namespace, name: claim.object.value.name)
             }
-            storeObject(claim.object, source: .file(claim.path))
+            var value = claim.object.value
+            if value.metadata.uid == nil {
+                value.metadata.uid = manifestObjectUID(
+                    kind: claim.object.kind, namespace: value.namespace, name: value.name, filePath: claim.path)
+            }
+            if let existing = objects.entries[key] { value = value.preservingStatus(of: existing.object.value) }
+            storeObject(AnyKubeObject(value), source: .file(claim.path))
         }
     }
 
@@ -55,6 +62,7 @@ extension Agent {
         for watcher in objectWatchers.values where watcher.resource == event.object.resource {
             watcher.continuation.yield(event)
         }
+        scheduleControllers()
     }
 
     /// Wakes every pod of the namespace: env of pods not yet started, volumes of running ones.
@@ -129,7 +137,7 @@ extension Agent {
         if !updateErrors.isEmpty {
             throw APIError.invalid(object.kind, name: value.name, causes: updateErrors.map(\.description))
         }
-        let stored = storeObject(valid, source: .api)
+        let stored = storeObject(AnyKubeObject(valid.value.preservingStatus(of: entry.object.value)), source: .api)
         try? apiObjects.save(stored)
         return stored
     }

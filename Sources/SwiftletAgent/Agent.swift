@@ -49,6 +49,7 @@ public actor Agent {
     var drainedHandler: (@Sendable () -> Void)?
     /// ConfigMaps, Secrets, ... from manifest files and the API (Agent+Objects.swift).
     var objects = ObjectStore()
+    var controllerLoop = ControllerLoop()
     let apiObjects: APIObjectStore
     var objectWatchers: [UUID: (resource: String, continuation: AsyncStream<ObjectWatchEvent>.Continuation)] = [:]
 
@@ -103,6 +104,7 @@ public actor Agent {
         }
         adoptable.removeAll()
         startLoops()
+        enableControllers()
     }
 
     private func startLoops() {
@@ -151,6 +153,7 @@ public actor Agent {
 
     func syncAll() {
         for worker in workers.values { Task { await worker.requestSync() } }
+        scheduleControllers()
     }
 
     // MARK: Sources
@@ -288,6 +291,7 @@ public actor Agent {
 
     func broadcast(_ event: WatchEvent) {
         for continuation in watchers.values { continuation.yield(event) }
+        scheduleControllers()
     }
 
     /// Stops every worker loop and lets pods run on (an agent restart must not touch them).

@@ -120,6 +120,7 @@ actor PodWorker {
     func updateMetadata(_ metadata: ObjectMeta) async {
         pod.metadata.labels = metadata.labels
         pod.metadata.annotations = metadata.annotations
+        pod.metadata.ownerReferences = metadata.ownerReferences
         await publishCurrent()
     }
 

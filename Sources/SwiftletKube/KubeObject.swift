@@ -13,6 +13,9 @@ public protocol KubeObject: Codable, Hashable, Sendable {
     func validate() -> [FieldError]
     /// `ValidateUpdate`: extra rules that compare with the stored object (immutability).
     func validateUpdate(from old: Self) -> [FieldError]
+    /// This object with the `.status` of `old` (the stored one): clients and manifest files write
+    /// the spec, controllers the status, as with the API server's status subresource.
+    func preservingStatus(of old: any KubeObject) -> any KubeObject
 }
 
 extension KubeObject {
@@ -21,6 +24,7 @@ extension KubeObject {
     public var key: String { "\(namespace)/\(name)" }
 
     public func validateUpdate(from old: Self) -> [FieldError] { [] }
+    public func preservingStatus(of old: any KubeObject) -> any KubeObject { self }
 
     /// `ValidateObjectMeta` for a namespaced object whose name is a DNS-1123 subdomain.
     func validateObjectMeta() -> [FieldError] {
@@ -43,7 +47,7 @@ extension KubeObject {
 
 /// The stored kinds, by `kind` (manifest files) and by resource (API paths).
 public enum KubeObjectKinds {
-    public static let all: [any KubeObject.Type] = [ConfigMap.self, Secret.self]
+    public static let all: [any KubeObject.Type] = [ConfigMap.self, Secret.self, ReplicaSet.self]
 
     public static func type(kind: String, apiVersion: String) -> (any KubeObject.Type)? {
         all.first { $0.kind == kind && $0.apiVersion == apiVersion }
@@ -51,6 +55,11 @@ public enum KubeObjectKinds {
 
     public static func type(resource: String) -> (any KubeObject.Type)? {
         all.first { $0.resource == resource }
+    }
+
+    /// The kind served under `/api/v1` (core, `apiVersion` "v1") or `/apis/{group}/{version}`.
+    public static func type(resource: String, apiVersion: String) -> (any KubeObject.Type)? {
+        all.first { $0.resource == resource && $0.apiVersion == apiVersion }
     }
 }
 

@@ -5,14 +5,14 @@ import SwiftletKube
 /// `/api/v1/namespaces/{ns}/{resource}[/{name}]` (list, watch, create; get, replace, delete),
 /// for every resource in `KubeObjectKinds`.
 extension APIRouter {
-    func routeObjects(_ r: APIRequest, _ rest: [String]) async throws -> APIResponse? {
+    func routeObjects(_ r: APIRequest, _ rest: [String], apiVersion: String = "v1") async throws -> APIResponse? {
         switch rest.count {
         case 1:
-            guard let type = KubeObjectKinds.type(resource: rest[0]) else { return nil }
+            guard let type = KubeObjectKinds.type(resource: rest[0], apiVersion: apiVersion) else { return nil }
             try allow(r, "GET")
             return try await listObjects(r, type: type, namespace: nil)
         case 3 where rest[0] == "namespaces":
-            guard let type = KubeObjectKinds.type(resource: rest[2]) else { return nil }
+            guard let type = KubeObjectKinds.type(resource: rest[2], apiVersion: apiVersion) else { return nil }
             switch r.method {
             case "GET": return try await listObjects(r, type: type, namespace: rest[1])
             case "POST":
@@ -25,7 +25,7 @@ extension APIRouter {
             default: throw APIError.methodNotAllowed(r.method)
             }
         case 4 where rest[0] == "namespaces":
-            guard let type = KubeObjectKinds.type(resource: rest[2]) else { return nil }
+            guard let type = KubeObjectKinds.type(resource: rest[2], apiVersion: apiVersion) else { return nil }
             let (namespace, name) = (rest[1], rest[3])
             switch r.method {
             case "GET":
@@ -42,12 +42,32 @@ extension APIRouter {
                 object.metadata.name = name
                 return .json(try await backend.replaceObject(AnyKubeObject(object)).value)
             case "DELETE":
-                return .json(try await backend.deleteObject(resource: type.resource, namespace: namespace, name: name).value)
+                let orphan = try propagationPolicy(r) == "Orphan"
+                return .json(
+                    try await backend.deleteObject(resource: type.resource, namespace: namespace, name: name, orphanDependents: orphan).value)
             default: throw APIError.methodNotAllowed(r.method)
             }
         default:
             return nil
         }
+    }
+
+    /// `propagationPolicy` from the query or a `DeleteOptions` body: Orphan keeps the dependents
+    /// (their ownerReferences to the deleted object removed); Background and Foreground delete them.
+    private func propagationPolicy(_ r: APIRequest) throws(APIError) -> String {
+        var policy = r.query["propagationPolicy"]
+        if !r.body.isEmpty {
+            struct DeleteOptions: Decodable { var propagationPolicy: String?; var orphanDependents: Bool? }
+            guard let options = try? JSONDecoder().decode(DeleteOptions.self, from: r.body) else {
+                throw .badRequest("error decoding the DeleteOptions body")
+            }
+            policy = options.propagationPolicy ?? (options.orphanDependents == true ? "Orphan" : policy)
+        }
+        let known = ["Orphan", "Background", "Foreground"]
+        if let policy, !known.contains(policy) {
+            throw .badRequest("DeleteOptions.propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Orphan\", \"Background\", \"Foreground\"")
+        }
+        return policy ?? "Background"
     }
 
     private func decodeObject(_ r: APIRequest, type: any KubeObject.Type) throws(APIError) -> any KubeObject {
@@ -87,6 +107,6 @@ extension APIRouter {
         let items = try await backend.listObjects(resource: type.resource, namespace: namespace)
             .filter { labels.matches($0.metadata.labels) }
             .sorted { $0.key < $1.key }
-        return .json(ObjectList(kind: type.kind + "List", items: items))
+        return .json(ObjectList(apiVersion: type.apiVersion, kind: type.kind + "List", items: items))
     }
 }

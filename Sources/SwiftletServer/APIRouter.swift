@@ -93,6 +93,9 @@ struct APIRouter: Sendable {
             try allow(r, "GET")
             return .json(ManifestFileList(items: await backend.manifestFiles()))
         }
+        if s.count >= 4, s[0] == "apis", let response = try await routeObjects(r, Array(s.dropFirst(3)), apiVersion: s[1] + "/" + s[2]) {
+            return response
+        }
         guard s.count >= 3, s[0] == "api", s[1] == "v1" else { throw APIError.pathNotFound }
         let rest = Array(s.dropFirst(2))
         if let response = try await routeObjects(r, rest) { return response }

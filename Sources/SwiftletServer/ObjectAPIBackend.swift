@@ -24,12 +24,18 @@ extension PodAPIBackend {
     public func deleteObject(resource: String, namespace: String, name: String) async throws -> AnyKubeObject {
         throw APIError.pathNotFound
     }
+    /// Deletes with a propagation policy: `orphanDependents` strips the ownerReferences to the
+    /// object from its dependents instead of letting the garbage collector delete them.
+    public func deleteObject(resource: String, namespace: String, name: String, orphanDependents: Bool) async throws -> AnyKubeObject {
+        try await deleteObject(resource: resource, namespace: namespace, name: name)
+    }
     /// First `ADDED` for every existing object of the resource, then every change.
     public func watchObjects(resource: String) async throws -> AsyncStream<ObjectWatchEvent> { throw APIError.pathNotFound }
 }
 
 /// `{"apiVersion":"v1","kind":"ConfigMapList","items":[...]}`.
 struct ObjectList: Encodable {
+    var apiVersion: String
     var kind: String
     var items: [AnyKubeObject]
 
@@ -38,7 +44,7 @@ struct ObjectList: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode("v1", forKey: .apiVersion)
+        try c.encode(apiVersion, forKey: .apiVersion)
         try c.encode(kind, forKey: .kind)
         try c.encode(Empty(), forKey: .metadata)
         var list = c.nestedUnkeyedContainer(forKey: .items)

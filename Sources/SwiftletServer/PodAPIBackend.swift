@@ -39,6 +39,7 @@ public protocol PodAPIBackend: Sendable {
     func createObject(_ object: AnyKubeObject) async throws -> AnyKubeObject
     func replaceObject(_ object: AnyKubeObject) async throws -> AnyKubeObject
     func deleteObject(resource: String, namespace: String, name: String) async throws -> AnyKubeObject
+    func deleteObject(resource: String, namespace: String, name: String, orphanDependents: Bool) async throws -> AnyKubeObject
     func watchObjects(resource: String) async throws -> AsyncStream<ObjectWatchEvent>
 }
 
