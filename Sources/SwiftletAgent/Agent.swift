@@ -47,6 +47,11 @@ public actor Agent {
     /// API pods stay in their store (they come back with the next start, as after a reboot).
     var draining = false
     var drainedHandler: (@Sendable () -> Void)?
+    /// ConfigMaps, Secrets, ... from manifest files and the API (Agent+Objects.swift).
+    var objects = ObjectStore()
+    var controllerLoop = ControllerLoop()
+    let apiObjects: APIObjectStore
+    var objectWatchers: [UUID: (resource: String, continuation: AsyncStream<ObjectWatchEvent>.Continuation)] = [:]
 
     enum PodSource: Sendable { case file, api }
 
@@ -57,6 +62,7 @@ public actor Agent {
         self.events = EventRecorder(nodeName: configuration.nodeName)
         self.agentMetrics = AgentMetrics(version: configuration.version)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
+        self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)
@@ -88,6 +94,7 @@ public actor Agent {
                 mask: DirectoryWatcher.closeWrite | DirectoryWatcher.movedTo | DirectoryWatcher.movedFrom
                     | DirectoryWatcher.delete | DirectoryWatcher.create)
         }
+        loadAPIObjects()
         let stored = apiStore.load()
         for pod in stored.pods { admit(pod, source: .api) }
         recoverUnreadableAPIRecords(stored.unreadable)
@@ -100,6 +107,7 @@ public actor Agent {
         }
         adoptable.removeAll()
         startLoops()
+        enableControllers()
     }
 
     private func startLoops() {
@@ -148,6 +156,7 @@ public actor Agent {
 
     func syncAll() {
         for worker in workers.values { Task { await worker.requestSync() } }
+        scheduleControllers()
     }
 
     // MARK: Sources
@@ -165,7 +174,9 @@ public actor Agent {
         var running: [String: String] = [:]
         for (key, uid) in keys where sources[uid] == .file { running[key] = uid }
         let desired = source.desiredPods(running: running)
+        let desiredObjects = source.desiredObjects()
         staticSource = source
+        applyFileObjects(desiredObjects)
         // Errors of files whose earlier pods still run show up as events on those pods.
         for (path, error) in changes {
             guard let error, let record = source.files[path] else { continue }
@@ -215,7 +226,8 @@ public actor Agent {
             admission: { [weak self] p in await self?.admission(p) ?? (false, "Shutdown", "the agent is stopping") },
             publish: { [weak self] p in await self?.published(p) },
             removed: { [weak self] p in await self?.removed(p) },
-            metrics: agentMetrics)
+            metrics: agentMetrics,
+            configObjects: { [weak self] ns in await self?.configObjects(namespace: ns) ?? ConfigObjects() })
         if adopted == nil { agentMetrics.podSeen(uid: pod.uid) }
         workers[pod.uid] = worker
         sources[pod.uid] = source
@@ -282,6 +294,7 @@ public actor Agent {
 
     func broadcast(_ event: WatchEvent) {
         for continuation in watchers.values { continuation.yield(event) }
+        scheduleControllers()
     }
 
     /// Stops every worker loop and lets pods run on (an agent restart must not touch them).

@@ -70,6 +70,11 @@ extension PodWorker {
             pod: pod, observed: observed, previous: self.status,
             backoff: { [self] name in backoffWindow(name, observed: observed, now: now) }, deleting: deleting, now: now)
         status.qosClass = podQOSClass(pod).rawValue
+        if let evictionMessage {
+            status.phase = .failed
+            status.reason = "Evicted"
+            status.message = evictionMessage
+        }
         if let hostIP {
             status.hostIP = hostIP
             status.hostIPs = [HostIP(ip: hostIP)]

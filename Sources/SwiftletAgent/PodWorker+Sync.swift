@@ -22,6 +22,10 @@ extension PodWorker {
             await publishCurrent()
             return
         }
+        if observed.sandboxReady, let message = await emptyDirOverLimit() {
+            await evict(message: message)
+            return
+        }
         if !admitted {
             let verdict = await admission(pod)
             guard verdict.admitted else {
@@ -73,7 +77,8 @@ extension PodWorker {
                 pod, type: "Warning", reason: "BackOff",
                 message: "Back-off restarting failed container \(name) in pod \(pod.name)_\(pod.namespace)(\(uid))")
         }
-        for name in actions.initContainersToStart + actions.containersToStart {
+        let volumesReady = await setUpVolumes()
+        for name in actions.initContainersToStart + actions.containersToStart where volumesReady {
             await start(name, observed: observed)
         }
         observed = await observe()
@@ -151,11 +156,12 @@ extension PodWorker {
             let limits = CgroupLimits(CgroupResources.container(container))
             let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
             let confinement = self.confinement
+            let config = try await containerConfig(container)
             let pid = try await offload {
                 let (security, program) = try confinement.launchSecurity(pod: pod, container: container, image: image)
                 return try runtime.startContainer(
                     pod: pod, container: container, attempt: attempt, image: image, limits: limits, oomScoreAdj: score,
-                    security: security, seccompProgram: program)
+                    security: security, seccompProgram: program, resolvedEnv: config.env, volumeMounts: config.mounts)
             }
             startFailures[name] = nil
             startFailureTimes[name] = nil

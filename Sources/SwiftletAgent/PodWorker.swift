@@ -30,6 +30,8 @@ actor PodWorker {
     nonisolated let metrics: AgentMetrics?
     /// Admitted once; a re-adopted pod was admitted by the agent that started it.
     var admitted: Bool
+    /// The ConfigMaps and Secrets of a namespace, as the agent has them now.
+    let configObjects: @Sendable (String) async -> ConfigObjects
 
     private(set) var pod: Pod
     var status: PodStatus?
@@ -45,6 +47,10 @@ actor PodWorker {
     var networkChecked = false
     var sandboxBackoffUntil: Date?
     var sandboxFailures = 0
+    /// Volume set-up errors already reported (one FailedMount event per new error).
+    var volumeFailures: Set<String> = []
+    /// Set when the eviction manager's checks evicted the pod (reason `Evicted`).
+    var evictionMessage: String?
     /// Set when the pod must go: graceful deletion with this many seconds.
     var deletionGrace: TimeInterval?
     /// The pod finished (Succeeded/Failed) and its sandbox was stopped.
@@ -64,8 +70,10 @@ actor PodWorker {
         logger: Logger,
         admission: @escaping @Sendable (Pod) async -> (admitted: Bool, reason: String?, message: String?),
         publish: @escaping @Sendable (Pod) async -> Void, removed: @escaping @Sendable (Pod) async -> Void,
-        metrics: AgentMetrics? = nil
+        metrics: AgentMetrics? = nil,
+        configObjects: @escaping @Sendable (String) async -> ConfigObjects = { _ in ConfigObjects() }
     ) {
+        self.configObjects = configObjects
         self.metrics = metrics
         self.uid = pod.uid
         self.podName = pod.name
@@ -112,6 +120,7 @@ actor PodWorker {
     func updateMetadata(_ metadata: ObjectMeta) async {
         pod.metadata.labels = metadata.labels
         pod.metadata.annotations = metadata.annotations
+        pod.metadata.ownerReferences = metadata.ownerReferences
         await publishCurrent()
     }
 

@@ -10,6 +10,8 @@ struct StaticPodSource {
         var size: Int
         /// Pods of the last valid version of the file (annotated, with their UIDs).
         var pods: [Pod]
+        /// ConfigMaps, Secrets, ... of the last valid version of the file.
+        var objects: [AnyKubeObject] = []
         var loadError: String?
         var conflict: String?
 
@@ -47,8 +49,9 @@ struct StaticPodSource {
             record.modified = modified
             record.size = size
             switch load(path) {
-            case .success(let pods):
+            case .success(let (pods, objects)):
                 record.pods = pods
+                record.objects = objects
                 record.loadError = nil
             case .failure(let error):
                 // Keep the last good pods running; show the error.
@@ -68,7 +71,7 @@ struct StaticPodSource {
         var description: String
     }
 
-    func load(_ path: String) -> Result<[Pod], LoadError> {
+    func load(_ path: String) -> Result<([Pod], [AnyKubeObject]), LoadError> {
         // A static pod runs as root on the host: whoever can write its file owns the host.
         if requireSecureFiles {
             var st = stat()
@@ -89,6 +92,7 @@ struct StaticPodSource {
             return .failure(LoadError(description: "\(error)"))
         }
         var pods: [Pod] = []
+        var objects: [AnyKubeObject] = []
         var errors: [String] = []
         let seen = Date()
         for document in documents {
@@ -96,6 +100,8 @@ struct StaticPodSource {
             case .success(.pod(var pod)):
                 annotateStaticPod(&pod, filePath: path, nodeName: nodeName, seen: seen)
                 pods.append(pod)
+            case .success(.object(let object)):
+                objects.append(object)
             case .success(.unsupported(let kind, let apiVersion, let name)):
                 errors.append("\(document.location): kind \"\(kind)\" (\(apiVersion)) \(name.map { "\"\($0)\" " } ?? "")is not supported by swiftlet yet")
             case .failure(let error):
@@ -109,8 +115,8 @@ struct StaticPodSource {
             }
         }
         if !errors.isEmpty { return .failure(LoadError(description: "\(path): " + errors.joined(separator: "\n"))) }
-        if pods.isEmpty { return .failure(LoadError(description: "\(path): no pod in file")) }
-        return .success(pods)
+        if pods.isEmpty && objects.isEmpty { return .failure(LoadError(description: "\(path): no pod in file")) }
+        return .success((pods, objects))
     }
 
     /// Desired pods by key, with conflicts: a key defined by several files runs from none of them
@@ -132,6 +138,27 @@ struct StaticPodSource {
                 files[path]?.conflict = "pod \(key) is defined in more than one file: \(paths.joined(separator: ", "))"
             }
             if let uid = running[key], let keep = claims.first(where: { $0.pod.uid == uid }) { result.append(keep.pod) }
+        }
+        return result
+    }
+
+    /// Objects by store key; a key defined by several files is used from none of them, and every
+    /// file involved is marked `Conflict` (call after `desiredPods`, which resets the marks).
+    mutating func desiredObjects() -> [(path: String, object: AnyKubeObject)] {
+        var byKey: [String: [(path: String, object: AnyKubeObject)]] = [:]
+        for (path, record) in files {
+            for object in record.objects { byKey[ObjectStore.key(object), default: []].append((path, object)) }
+        }
+        var result: [(path: String, object: AnyKubeObject)] = []
+        for (key, claims) in byKey {
+            if claims.count == 1 {
+                result.append(claims[0])
+                continue
+            }
+            let paths = claims.map(\.path).sorted()
+            for path in paths {
+                files[path]?.conflict = "\(key) is defined in more than one file: \(paths.joined(separator: ", "))"
+            }
         }
         return result
     }

@@ -50,6 +50,10 @@ enum ManifestInput {
         for document in documents {
             switch document.result {
             case .success(.pod(let pod)): pods.append(pod)
+            case .success(.object(let object)):
+                throw CLIUsageError(
+                    "\(fileName): \(document.location): \(object.kind) \"\(object.metadata.name ?? "")\": the CLI creates pods only; "
+                        + "put the file in the manifest directory or POST it to /api/v1/namespaces/\(object.value.namespace)/\(object.resource)")
             case .success(.unsupported(let kind, let apiVersion, _)):
                 throw CLIUsageError(
                     "\(fileName): \(document.location): no matches for kind \"\(kind)\" in version \"\(apiVersion)\"")

@@ -117,7 +117,7 @@ public struct SwiftletAPIClient: Sendable {
         namespace.map { "/api/v1/namespaces/\(escape($0))/pods" } ?? "/api/v1/pods"
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) throws -> T {
+    func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) throws -> T {
         let response = try http.request(method, path, body: body.map { [UInt8]($0) })
         try check(response)
         do {

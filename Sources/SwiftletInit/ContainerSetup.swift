@@ -19,12 +19,13 @@ struct ContainerSetup {
         try setOOMScore()
         let seccomp = try loadSeccompFilter()
         // Our mount namespace is a copy of the host's: stop propagation both ways before mounting.
-        try mount(nil, "/", nil, SWL_MS_REC | SWL_MS_PRIVATE, stage: "make / private")
+        try mount(nil, "/", nil, rootPropagation, stage: "make / private")
         try mount(spec.rootfs, spec.rootfs, nil, SWL_MS_BIND | SWL_MS_REC, stage: "bind rootfs")
         try mountProc()
         try mountDev()
         try mountSys()
         try bindMounts()
+        try mountVolumes()
         try pivotRoot()
         try enterWorkingDirectory()
         if let security = spec.security {

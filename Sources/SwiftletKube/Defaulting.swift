@@ -29,6 +29,7 @@ extension PodSpec {
         if dnsPolicy?.isEmpty ?? true { dnsPolicy = Pod.defaultDNSPolicy }
         if schedulerName?.isEmpty ?? true { schedulerName = Pod.defaultSchedulerName }
         if enableServiceLinks == nil { enableServiceLinks = true }
+        applyStorageDefaults()
         let hostNetwork = self.hostNetwork ?? false
         for i in containers.indices { containers[i].applyDefaults(hostNetwork: hostNetwork) }
         if var inits = initContainers {

@@ -68,6 +68,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var enableServiceLinks: Bool?
     public var tolerations: [Toleration]?
     public var securityContext: PodSecurityContext?
+    public var volumes: [Volume]?
 
     public init(containers: [Container], initContainers: [Container]? = nil, restartPolicy: RestartPolicy? = nil) {
         self.containers = containers
@@ -79,7 +80,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case initContainers, containers, restartPolicy, terminationGracePeriodSeconds, activeDeadlineSeconds
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
-        case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN
+        case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN, volumes
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -109,6 +110,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         enableServiceLinks = try c.decodeIfPresent(Bool.self, forKey: .enableServiceLinks)
         tolerations = try c.decodeIfPresent([Toleration].self, forKey: .tolerations)
         securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)
+        volumes = try c.decodeIfPresent([Volume].self, forKey: .volumes)
     }
 }
 
@@ -136,6 +138,8 @@ public struct Container: Codable, Hashable, Sendable {
     public var args: [String]?
     public var workingDir: String?
     public var env: [EnvVar]?
+    public var envFrom: [EnvFromSource]?
+    public var volumeMounts: [VolumeMount]?
     public var ports: [ContainerPort]?
     /// Only meaningful on init containers: `Always` makes it a sidecar (KEP-753).
     public var restartPolicy: String?
@@ -161,6 +165,7 @@ public struct Container: Codable, Hashable, Sendable {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
         case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources, securityContext
         case livenessProbe, readinessProbe, startupProbe, lifecycle
+        case envFrom, volumeMounts
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -185,6 +190,8 @@ public struct Container: Codable, Hashable, Sendable {
         readinessProbe = try c.decodeIfPresent(Probe.self, forKey: .readinessProbe)
         startupProbe = try c.decodeIfPresent(Probe.self, forKey: .startupProbe)
         lifecycle = try c.decodeIfPresent(Lifecycle.self, forKey: .lifecycle)
+        envFrom = try c.decodeIfPresent([EnvFromSource].self, forKey: .envFrom)
+        volumeMounts = try c.decodeIfPresent([VolumeMount].self, forKey: .volumeMounts)
     }
 
     /// A sidecar: an init container with `restartPolicy: Always`.
@@ -194,10 +201,12 @@ public struct Container: Codable, Hashable, Sendable {
 public struct EnvVar: Codable, Hashable, Sendable {
     public var name: String
     public var value: String?
+    public var valueFrom: EnvVarSource?
 
-    public init(name: String, value: String?) {
+    public init(name: String, value: String?, valueFrom: EnvVarSource? = nil) {
         self.name = name
         self.value = value
+        self.valueFrom = valueFrom
     }
 }
 

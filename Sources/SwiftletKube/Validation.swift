@@ -126,6 +126,7 @@ extension PodSpec {
         if let securityContext {
             errs += securityContext.validate(path: "\(path).securityContext")
         }
+        errs += validateStorage(path: path)
         return errs
     }
 }

@@ -19,6 +19,8 @@ public struct LaunchSpec: Hashable, Sendable {
     public var oomScoreAdj: Int? = nil
     /// How the process is confined; nil: as root with the spawner's privileges (privileged containers).
     public var security: Security? = nil
+    /// Pod volumes, mounted in this order after the pod binds.
+    public var volumeMounts: [VolumeMount] = []
 
     /// The confinement swiftlet-init applies before exec (capabilities as bit masks by number).
     public struct Security: Hashable, Sendable {
@@ -151,6 +153,7 @@ public struct LaunchSpec: Hashable, Sendable {
             file.append("bind", (b.readOnly ? "ro" : "rw") + "\t" + b.source + "\t" + b.destination)
         }
         if let oomScoreAdj { file.append("oomScoreAdj", String(oomScoreAdj)) }
+        for m in volumeMounts { file.append("volume", m.encoded) }
         security?.encode(into: &file)
         return file.encoded()
     }
@@ -188,5 +191,6 @@ public struct LaunchSpec: Hashable, Sendable {
             oomScoreAdj = value
         }
         security = try Security(decoding: file)
+        volumeMounts = try file.all("volume").map { try VolumeMount(decoding: $0) }
     }
 }

@@ -7,7 +7,7 @@ public enum PodSecurityLevel: String, Hashable, Sendable, CaseIterable {
 
 /// Pod Security Admission's checks for `level`, as `reason (detail)` strings in PSA's wording and
 /// in its check-ID order, so they read like `violates PodSecurity "restricted:latest": …`.
-/// Empty means allowed. Volumes, AppArmor, SELinux and Windows checks are not modelled.
+/// Empty means allowed. AppArmor, SELinux and Windows checks are not modelled.
 public func podSecurityViolations(_ pod: Pod, level: PodSecurityLevel) -> [String] {
     let checks = PodSecurityChecks(spec: pod.spec)
     var results: [String?]
@@ -16,14 +16,15 @@ public func podSecurityViolations(_ pod: Pod, level: PodSecurityLevel) -> [Strin
         return []
     case .baseline:
         results = [
-            checks.baselineCapabilities(), checks.hostNamespaces(), checks.hostPorts(), checks.privileged(),
+            checks.baselineCapabilities(), checks.hostNamespaces(), checks.hostPathVolumes(), checks.hostPorts(), checks.privileged(),
             checks.procMount(), checks.baselineSeccomp(), checks.sysctls(),
         ]
     case .restricted:
         // Restricted checks replace the baseline capabilities and seccomp checks (PSA `OverrideCheckIDs`).
         results = [
             checks.allowPrivilegeEscalation(), checks.restrictedCapabilities(), checks.hostNamespaces(),
-            checks.hostPorts(), checks.privileged(), checks.procMount(), checks.runAsNonRoot(), checks.runAsUser(),
+            checks.hostPorts(), checks.privileged(), checks.procMount(), checks.restrictedVolumes(), checks.runAsNonRoot(),
+            checks.runAsUser(),
             checks.restrictedSeccomp(), checks.sysctls(),
         ]
     }

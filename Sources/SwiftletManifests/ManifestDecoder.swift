@@ -77,6 +77,12 @@ public enum ManifestDecoder {
             return fail(.missingTypeMeta(field: "apiVersion"))
         }
         let name = tree["metadata"]?["name"]?.stringValue
+        if let type = KubeObjectKinds.type(kind: kind, apiVersion: apiVersion) {
+            switch KubeObjectDecoder.decodeDefaultedAndValidated(type, tree) {
+            case .success(let object): return .success(.object(object))
+            case .failure(let errors): return fail(.invalid(kind: kind, name: name ?? "", errors: errors))
+            }
+        }
         guard kind == "Pod", apiVersion == "v1" else {
             return .success(.unsupported(kind: kind, apiVersion: apiVersion, name: name))
         }

@@ -3,6 +3,8 @@ import SwiftletKube
 /// One object found in a manifest file.
 public enum ManifestObject: Hashable, Sendable {
     case pod(Pod)
+    /// A stored kind (ConfigMap, Secret, ...; see `KubeObjectKinds`), defaulted and validated.
+    case object(AnyKubeObject)
     /// A well-formed object of a kind swiftlet does not run; reported, never silently dropped.
     case unsupported(kind: String, apiVersion: String, name: String?)
 }

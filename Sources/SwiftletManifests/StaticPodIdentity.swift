@@ -47,3 +47,14 @@ public func annotateStaticPod(_ pod: inout Pod, filePath: String, nodeName: Stri
     status.phase = .pending
     pod.status = status
 }
+
+/// A stable uid for a stored object defined by a manifest file, so that the controller references
+/// of the pods a file-defined ReplicaSet created still point to it after an agent restart.
+public func manifestObjectUID(kind: String, namespace: String, name: String, filePath: String) -> String {
+    var hasher = FNV1a128()
+    hasher.update("\(kind)/\(namespace)/\(name)")
+    hasher.update("file:\(filePath)")
+    let hex = Array(hasher.hexDigest)
+    // Shaped like the API server's UUIDs.
+    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+}

@@ -18,7 +18,26 @@ public enum ContainerCommand {
     }
 
     /// Image env, then the container's env (later wins, as in containerd), plus PATH and HOSTNAME defaults.
+    /// `$(VAR)` in the container's values refers to its earlier variables only, never the image's.
     public static func environment(container: Container, image: ImageConfig, hostname: String) -> [String] {
+        environment(resolved: plainEnvironment(container), image: image, hostname: hostname)
+    }
+
+    /// The container's `value` variables expanded in order (what the kubelet does when no
+    /// `valueFrom`/`envFrom` is involved); the agent resolves the full set with `EnvResolver`.
+    public static func plainEnvironment(_ container: Container) -> [EnvVar] {
+        var values: [String: String] = [:]
+        var out: [EnvVar] = []
+        for variable in container.env ?? [] {
+            let value = EnvExpansion.expand(variable.value ?? "", values)
+            values[variable.name] = value
+            out.append(EnvVar(name: variable.name, value: value))
+        }
+        return out
+    }
+
+    /// Image env, then the already resolved container env (no further expansion).
+    public static func environment(resolved: [EnvVar], image: ImageConfig, hostname: String) -> [String] {
         var order: [String] = []
         var values: [String: String] = [:]
         func set(_ name: String, _ value: String) {
@@ -31,10 +50,7 @@ public enum ContainerCommand {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             set(String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
         }
-        for variable in container.env ?? [] {
-            // `$(VAR)` refers to variables defined earlier in the list (or by the image), as in Kubernetes.
-            set(variable.name, expand(variable.value ?? "", values))
-        }
+        for variable in resolved { set(variable.name, variable.value ?? "") }
         return order.compactMap { name in values[name].map { "\(name)=\($0)" } }
     }
 
@@ -47,32 +63,8 @@ public enum ContainerCommand {
         return map
     }
 
-    /// Kubernetes `$(VAR)` expansion (`third_party/forked/golang/expansion`): `$$` is a literal `$`,
-    /// `$(NAME)` with a known NAME is replaced, anything else is left as written.
+    /// Kubernetes `$(VAR)` expansion; see `EnvExpansion`.
     public static func expand(_ input: String, _ values: [String: String]) -> String {
-        let chars = Array(input)
-        var out = ""
-        var i = 0
-        while i < chars.count {
-            guard chars[i] == "$", i + 1 < chars.count else {
-                out.append(chars[i])
-                i += 1
-                continue
-            }
-            let next = chars[i + 1]
-            if next == "$" {
-                out.append("$")
-                i += 2
-            } else if next == "(", let close = chars[(i + 2)...].firstIndex(of: ")") {
-                let name = String(chars[(i + 2)..<close])
-                if let value = values[name] { out += value } else { out += "$(" + name + ")" }
-                i = close + 1
-            } else {
-                out.append("$")
-                out.append(next)
-                i += 2
-            }
-        }
-        return out
+        EnvExpansion.expand(input, values)
     }
 }

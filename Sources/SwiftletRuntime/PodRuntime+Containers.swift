@@ -19,13 +19,17 @@ extension PodRuntime {
     /// Returns the container's pid in the host pid namespace.
     public func startContainer(
         pod: Pod, container: Container, attempt: Int, image: ImageRecord, limits: CgroupLimits? = nil,
-        oomScoreAdj: Int? = nil, security: LaunchSpec.Security? = nil, seccompProgram: [UInt8]? = nil
+        oomScoreAdj: Int? = nil, security: LaunchSpec.Security? = nil, seccompProgram: [UInt8]? = nil,
+        resolvedEnv: [EnvVar]? = nil, volumeMounts: [LaunchSpec.VolumeMount] = []
     ) throws -> Int32 {
         let uid = pod.uid
         let dir = runDirectory(uid: uid)
         let hostname = hostname(of: pod)
-        let environment = ContainerCommand.environment(container: container, image: image.config, hostname: hostname)
-        let argv = ContainerCommand.argv(container: container, image: image.config, environment: environment)
+        // The kubelet expands `$(VAR)` in command and args from the container's own variables only.
+        let resolved = resolvedEnv ?? ContainerCommand.plainEnvironment(container)
+        let environment = ContainerCommand.environment(resolved: resolved, image: image.config, hostname: hostname)
+        let argv = ContainerCommand.argv(
+            container: container, image: image.config, environment: resolved.map { "\($0.name)=\($0.value ?? "")" })
         guard !argv.isEmpty, !argv[0].isEmpty else {
             throw RuntimeError("CreateContainerError", "failed to generate container spec: no command specified")
         }
@@ -56,6 +60,7 @@ extension PodRuntime {
             var launch = spec
             launch.oomScoreAdj = oomScoreAdj
             launch.security = security
+            launch.volumeMounts = volumeMounts
             if let seccompProgram {
                 // Compiled here, installed by swiftlet-init: the per-container process needs no libseccomp.
                 let path = dir.containersDir + "/" + container.name + ".seccomp"

@@ -157,7 +157,8 @@ extension PodRuntime {
         }
         do { try cgroups.remove(cgroup) } catch { failures.append("\(error)") }
         do { try FileIO.removeTree(dir.path + "/rootfs") } catch { failures.append("\(error)") }
-        do { try FileIO.removeTree(stateDirectory(uid: uid)) } catch { failures.append("\(error)") }
+        // Writable layers go with the sandbox; volumes stay until the pod is removed.
+        do { try FileIO.removeTree(stateDirectory(uid: uid) + "/containers") } catch { failures.append("\(error)") }
         if !failures.isEmpty {
             throw RuntimeError("KillPodSandboxError", "failed to clean up pod sandbox: " + failures.joined(separator: "; "))
         }
@@ -166,6 +167,8 @@ extension PodRuntime {
     /// Forgets the pod entirely: run records and, when asked, its logs (the kubelet removes them with the pod).
     public func removePod(_ pod: Pod, removeLogs: Bool) throws {
         try stopSandbox(uid: pod.uid)
+        try tearDownVolumes(uid: pod.uid)
+        try FileIO.removeTree(stateDirectory(uid: pod.uid))
         // The run directory goes last: it is what tells an agent killed half-way what to finish.
         if removeLogs { try FileIO.removeTree(logDirectory(pod: pod)) }
         try FileIO.removeTree(runDirectory(uid: pod.uid).path)

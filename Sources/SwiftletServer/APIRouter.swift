@@ -93,8 +93,12 @@ struct APIRouter: Sendable {
             try allow(r, "GET")
             return .json(ManifestFileList(items: await backend.manifestFiles()))
         }
+        if s.count >= 4, s[0] == "apis", let response = try await routeObjects(r, Array(s.dropFirst(3)), apiVersion: s[1] + "/" + s[2]) {
+            return response
+        }
         guard s.count >= 3, s[0] == "api", s[1] == "v1" else { throw APIError.pathNotFound }
         let rest = Array(s.dropFirst(2))
+        if let response = try await routeObjects(r, rest) { return response }
         switch rest.count {
         case 1 where rest[0] == "pods":
             try allow(r, "GET")
@@ -144,13 +148,13 @@ struct APIRouter: Sendable {
         }
     }
 
-    private func allow(_ r: APIRequest, _ methods: String...) throws(APIError) {
+    func allow(_ r: APIRequest, _ methods: String...) throws(APIError) {
         guard methods.contains(r.method) else { throw .methodNotAllowed(r.method) }
     }
 
     // MARK: pods
 
-    private func selectors(_ r: APIRequest, fields supported: Set<String>) throws(APIError) -> (LabelSelector, FieldSelector) {
+    func selectors(_ r: APIRequest, fields supported: Set<String>) throws(APIError) -> (LabelSelector, FieldSelector) {
         do {
             let labels = try LabelSelector(parsing: r.query["labelSelector"] ?? "")
             let fields = try FieldSelector(parsing: r.query["fieldSelector"] ?? "", supported: supported)

@@ -33,6 +33,14 @@ public protocol PodAPIBackend: Sendable {
     func requestDrain() async throws -> String
     /// Checks an exec request (pod, container running) and returns the session to run; throws `APIError`.
     func startExec(_ request: ExecRequest) async throws -> ExecSession
+    // Stored kinds (ConfigMaps, Secrets, ...), by resource name; see ObjectAPIBackend.swift.
+    func listObjects(resource: String, namespace: String?) async throws -> [AnyKubeObject]
+    func getObject(resource: String, namespace: String, name: String) async throws -> AnyKubeObject
+    func createObject(_ object: AnyKubeObject) async throws -> AnyKubeObject
+    func replaceObject(_ object: AnyKubeObject) async throws -> AnyKubeObject
+    func deleteObject(resource: String, namespace: String, name: String) async throws -> AnyKubeObject
+    func deleteObject(resource: String, namespace: String, name: String, orphanDependents: Bool) async throws -> AnyKubeObject
+    func watchObjects(resource: String) async throws -> AsyncStream<ObjectWatchEvent>
 }
 
 extension PodAPIBackend {

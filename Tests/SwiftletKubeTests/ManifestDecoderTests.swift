@@ -99,7 +99,9 @@ final class ManifestDecoderTests: XCTestCase {
         let docs = try ManifestDecoder.decode(Data(json.utf8), fileName: "list.json")
         XCTAssertEqual(docs.map(\.item), [0, 1, 2])
         XCTAssertEqual(pod(docs[0])?.name, "a")
-        XCTAssertEqual(docs[1].result, .success(.unsupported(kind: "ConfigMap", apiVersion: "v1", name: "cm")))
+        guard case .success(.object(let cm)) = docs[1].result else { return XCTFail("\(docs[1].result)") }
+        XCTAssertEqual(cm.kind, "ConfigMap")
+        XCTAssertEqual(cm.key, "default/cm")
         XCTAssertEqual(error(docs[2])?.description, "document 1 items[2]: Object 'apiVersion' is missing")
 
         XCTAssertEqual(try decode("apiVersion: v1\nkind: PodList\n").count, 0, "items are optional")
