@@ -40,6 +40,9 @@ extension PodRuntime {
     /// layers, run directory, and the log directory (`*_<uid>`, the pod's name being unknown).
     public func removeSandbox(uid: String) throws {
         try stopSandbox(uid: uid)
+        // Volumes and writable layers (stopSandbox keeps the volumes for a sandbox that is replaced).
+        try tearDownVolumes(uid: uid)
+        try FileIO.removeTree(stateDirectory(uid: uid))
         for name in FileIO.list(configuration.logDirectory) where name.hasSuffix("_" + uid) {
             try FileIO.removeTree(configuration.logDirectory + "/" + name)
         }
