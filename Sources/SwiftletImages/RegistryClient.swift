@@ -49,6 +49,9 @@ final class RegistryClient: Sendable {
     /// GET /v2/<name>/manifests/<tag|digest>; verified against the digest when the reference has one.
     func manifest(_ tagOrDigest: String) async throws -> (OCIDescriptor, Data) {
         let url = "\(base)/v2/\(reference.path)/manifests/\(tagOrDigest)"
+        if let unreachable = RegistryReachability.problem(url) {
+            throw ImageError.registry(reference.description, reason: unreachable)
+        }
         let response = try await send(url, accept: Self.manifestTypes, timeout: .seconds(60))
         try check(response, url: url)
         var buffer = try await response.body.collect(upTo: Self.manifestLimit)
@@ -171,5 +174,50 @@ actor BlobFetches {
         running[digest] = task
         defer { running[digest] = nil }
         try await task.value
+    }
+}
+
+/// A fast answer to "can this registry be reached at all", asked before the first request.
+///
+/// async-http-client retries a failed connection until the request's deadline, so an unknown
+/// host or a refused port would hold a pull for the whole timeout (a minute) before the pod shows
+/// ErrImagePull. containerd fails such pulls at once; so does this, with Go's wording.
+enum RegistryReachability {
+    /// nil when a connection can be made; else Go's wording of why not.
+    static func problem(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let host = components.host else { return nil }
+        let port = components.port ?? (components.scheme == "http" ? 80 : 443)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &result)
+        guard status == 0, let first = result else {
+            return "dial tcp: lookup \(host): no such host"
+        }
+        defer { freeaddrinfo(result) }
+        var failure = "connection refused"
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            entry = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return nil }
+            guard errno == EINPROGRESS else {
+                failure = String(cString: strerror(errno)).lowercased()
+                continue
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&pfd, 1, 10_000) == 1 else {
+                failure = "i/o timeout"
+                continue
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error == 0 { return nil }
+            failure = String(cString: strerror(error)).lowercased()
+        }
+        return "dial tcp \(host):\(port): connect: \(failure)"
     }
 }
