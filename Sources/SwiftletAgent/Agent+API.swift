@@ -157,12 +157,15 @@ extension Agent: PodAPIBackend {
             attempt -= 1
         }
         let logAttempt = max(attempt, 0)
-        let path = runtime.logPath(pod: pod, container: containerName, attempt: logAttempt)
+        let runtime = self.runtime
         let isPrevious = previous
-        return ContainerLogSource(path: path) { [weak worker] in
-            guard !isPrevious, let worker else { return false }
-            return await worker.isRunning(containerName, attempt: logAttempt)
-        }
+        return ContainerLogSource(
+            attempt: logAttempt, path: { runtime.logPath(pod: pod, container: containerName, attempt: $0) },
+            followState: { [weak worker] attempt in
+                // A previous run's log is complete; a vanished worker is a deleted pod.
+                guard !isPrevious, let worker else { return .done }
+                return await worker.logFollowState(containerName, attempt: attempt)
+            })
     }
 
     public func listEvents(namespace: String?) async -> [Event] {
@@ -181,11 +184,13 @@ extension Agent: PodAPIBackend {
 }
 
 extension PodWorker {
-    func isRunning(_ container: String, attempt: Int) async -> Bool {
-        if gone { return false }
-        let statuses = (status?.initContainerStatuses ?? []) + (status?.containerStatuses ?? [])
-        guard let s = statuses.first(where: { $0.name == container }) else { return false }
-        return s.state.running != nil && Int(s.restartCount) == attempt
+    func logFollowState(_ container: String, attempt: Int) -> ContainerLogSource.FollowState {
+        switch LogFollow.state(pod: pod, status: status, container: container, attempt: attempt, podGone: gone) {
+        case .writing: return .writing
+        case .waiting: return .waiting
+        case .restarted: return .restarted
+        case .done: return .done
+        }
     }
 }
 

@@ -64,6 +64,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Image filesystem usage (%) that starts image garbage collection (kubelet: 85).") var imageGcHighThresholdPercent: String?
     @Option(help: "Usage (%) image garbage collection brings it down to (kubelet: 80).") var imageGcLowThresholdPercent: String?
     @Option(help: "Seconds an image is kept at least, used or not (kubelet's imageMinimumGCAge: 120).") var imageMinimumGcAge: String?
+    @Option(help: "Size at which a container's log file is rotated, e.g. 10Mi (kubelet: 10Mi; 0: never).") var containerLogMaxSize: String?
+    @Option(help: "Log files kept per container run, the live one included (kubelet: 5).") var containerLogMaxFiles: String?
     @Flag(help: "Validate the configuration and exit.") var checkConfig = false
     @Flag(help: "Print a configuration file with every setting and its default, and exit.") var printConfig = false
 
@@ -86,6 +88,7 @@ struct DaemonCommand: AsyncParsableCommand {
             ("registryMirror", registryMirror.isEmpty ? nil : registryMirror.joined(separator: ",")),
             ("registryConfig", registryConfig), ("imageGcHighThresholdPercent", imageGcHighThresholdPercent),
             ("imageGcLowThresholdPercent", imageGcLowThresholdPercent), ("imageMinimumGcAge", imageMinimumGcAge),
+            ("containerLogMaxSize", containerLogMaxSize), ("containerLogMaxFiles", containerLogMaxFiles),
         ]
     }
 

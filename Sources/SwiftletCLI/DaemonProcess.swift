@@ -32,6 +32,8 @@ struct DaemonProcess {
         runtimeConfiguration.resolvConf = settings.resolvConf.isEmpty ? nil : settings.resolvConf
         runtimeConfiguration.clusterDNS = settings.clusterDNS
         runtimeConfiguration.clusterDomain = settings.clusterDomain
+        runtimeConfiguration.containerLogMaxSize = settings.containerLogMaxSize
+        runtimeConfiguration.containerLogMaxFiles = settings.containerLogMaxFiles
         runtimeConfiguration.registry = RegistryConfiguration(
             insecureRegistries: settings.insecureRegistries, mirrors: try RegistryConfiguration.parseMirrors(settings.registryMirrors),
             credentialFiles: settings.registryConfig.map { [$0] } ?? RegistryConfiguration.defaultCredentialFiles(stateDir: settings.stateDir))

@@ -43,6 +43,8 @@ struct DaemonSettings: Sendable {
     var imageGCHighThresholdPercent = 85
     var imageGCLowThresholdPercent = 80
     var imageMinimumGCAge: Double = 120
+    var containerLogMaxSize: Int64 = 10 << 20
+    var containerLogMaxFiles = 5
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -177,6 +179,22 @@ struct DaemonSettings: Sendable {
         Setting(key: "imageMinimumGcAge", help: "seconds an image is kept at least, used or not", defaultText: "120") {
             $0.imageMinimumGCAge = try seconds($1, $2)
         },
+        // The kubelet's names and defaults; "0" turns rotation off (the kubelet's pre-1.14 behaviour).
+        Setting(key: "containerLogMaxSize", help: "size at which a container's log file is rotated, e.g. 10Mi (0: never)",
+                defaultText: "10Mi") { s, v, k in
+            let raw: String
+            switch v {
+            case .number(let d) where d == d.rounded() && d >= 0 && d < 9e15: raw = String(Int64(d))
+            case .text(let t): raw = t
+            default: throw ConfigError(description: "\(k): expected a size such as 10Mi")
+            }
+            guard let q = try? Quantity(parsing: raw), q.value >= 0 else {
+                throw ConfigError(description: "\(k): expected a size such as 10Mi, got \"\(raw)\"")
+            }
+            s.containerLogMaxSize = q.value
+        },
+        Setting(key: "containerLogMaxFiles", help: "log files kept per container run, the live one included (at least 2)",
+                defaultText: "5") { $0.containerLogMaxFiles = Int(try integer($1, $2, minimum: 2, maximum: 1000)) },
     ]
 
     static func setting(named key: String) -> Setting? { schema.first { $0.key == key } }

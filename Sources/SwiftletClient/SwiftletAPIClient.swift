@@ -22,6 +22,9 @@ public struct SwiftletAPIClient: Sendable {
         public var timestamps = false
         public var tailLines: Int?
         public var limitBytes: Int?
+        public var sinceSeconds: Int?
+        /// RFC 3339.
+        public var sinceTime: String?
         public init() {}
     }
 
@@ -84,6 +87,8 @@ public struct SwiftletAPIClient: Sendable {
             "timestamps": options.timestamps ? "true" : nil,
             "tailLines": options.tailLines.map { String($0) },
             "limitBytes": options.limitBytes.map { String($0) },
+            "sinceSeconds": options.sinceSeconds.map { String($0) },
+            "sinceTime": options.sinceTime,
         ])
         let response = try http.stream("GET", path) { chunk in
             onData(chunk)

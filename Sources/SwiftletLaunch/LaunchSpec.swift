@@ -21,6 +21,8 @@ public struct LaunchSpec: Hashable, Sendable {
     public var security: Security? = nil
     /// Pod volumes, mounted in this order after the pod binds.
     public var volumeMounts: [VolumeMount] = []
+    /// When swiftlet-pause rotates the log file; nil: never (see ContainerLogFiles).
+    public var logRotation: ContainerLogFiles.Rotation? = nil
 
     /// The confinement swiftlet-init applies before exec (capabilities as bit masks by number).
     public struct Security: Hashable, Sendable {
@@ -155,6 +157,7 @@ public struct LaunchSpec: Hashable, Sendable {
         if let oomScoreAdj { file.append("oomScoreAdj", String(oomScoreAdj)) }
         for m in volumeMounts { file.append("volume", m.encoded) }
         security?.encode(into: &file)
+        encodeLogRotation(into: &file)
         return file.encoded()
     }
 
@@ -192,5 +195,6 @@ public struct LaunchSpec: Hashable, Sendable {
         }
         security = try Security(decoding: file)
         volumeMounts = try file.all("volume").map { try VolumeMount(decoding: $0) }
+        logRotation = try Self.decodeLogRotation(file)
     }
 }

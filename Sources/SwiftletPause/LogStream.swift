@@ -3,21 +3,20 @@ import SwiftletSystem
 
 /// One container output pipe copied into a CRI log file:
 /// `<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`, lines longer than 16 KiB split into
-/// `P` (partial) chunks as containerd does.
+/// `P` (partial) chunks as containerd does. Both streams of a container share one writer.
 struct LogStream {
     static let maxLine = 16 * 1024
 
     let fd: Int32
-    let logFD: Int32
+    let log: ContainerLogWriter
     let stream: String
-    let container: String
+    var container: String { log.container }
     private var partial: [UInt8] = []
 
-    init(fd: Int32, logFD: Int32, stream: String, container: String) {
+    init(fd: Int32, log: ContainerLogWriter, stream: String) {
         self.fd = fd
-        self.logFD = logFD
+        self.log = log
         self.stream = stream
-        self.container = container
     }
 
     /// Reads what is available. Returns false at end of file (the writer side is gone).
@@ -76,14 +75,8 @@ struct LogStream {
         partial.removeAll(keepingCapacity: true)
     }
 
-    private func write(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        // A full disk must not stop the pod: the bytes are dropped, the container keeps running.
-        try? FileIO.writeAll(logFD, bytes, subject: "log of \(container)")
-    }
+    private func write(_ bytes: [UInt8]) { log.write(bytes) }
 
-    func close() {
-        Glibc.close(fd)
-        Glibc.close(logFD)
-    }
+    /// Closes the pipe; the log file closes with the last stream that holds its writer.
+    func close() { Glibc.close(fd) }
 }

@@ -186,14 +186,9 @@ struct PauseProcess {
             throw SystemError("open", launchPath, errno: ENOENT)
         }
         let spec = try LaunchSpec(decoding: text)
+        let log = try ContainerLogWriter(path: spec.logPath, container: name, rotation: spec.logRotation)
         let out = try Spawn.pipe()
         let err = try Spawn.pipe()
-        let logOut = try syscallRetrying("open", spec.logPath) {
-            open(spec.logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        }
-        let logErr = try syscallRetrying("open", spec.logPath) {
-            open(spec.logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        }
         // Prepared before fork: the child must not allocate (it only dup2s and execs).
         let argv: [UnsafeMutablePointer<CChar>?] =
             [strdup(options.initPath), strdup(launchPath), strdup(dir.statusDir), strdup(name), strdup(String(attempt)), nil]
@@ -203,7 +198,7 @@ struct PauseProcess {
         let pid = swl_clone_fork(flags)
         if pid < 0 {
             let e = swl_errno()
-            [out.read, out.write, err.read, err.write, logOut, logErr].forEach { close($0) }
+            [out.read, out.write, err.read, err.write].forEach { close($0) }
             throw SystemError("clone", name, errno: e)
         }
         if pid == 0 {
@@ -223,8 +218,8 @@ struct PauseProcess {
         close(err.write)
         _ = fcntl(out.read, F_SETFL, O_NONBLOCK)
         _ = fcntl(err.read, F_SETFL, O_NONBLOCK)
-        streams.append(LogStream(fd: out.read, logFD: logOut, stream: "stdout", container: name))
-        streams.append(LogStream(fd: err.read, logFD: logErr, stream: "stderr", container: name))
+        streams.append(LogStream(fd: out.read, log: log, stream: "stdout"))
+        streams.append(LogStream(fd: err.read, log: log, stream: "stderr"))
         let oomFiles = OOMKillCounter.files(forProcs: spec.cgroupProcs)
         children[pid] = Child(
             name: name, attempt: attempt, pid: pid, oomFiles: oomFiles, oomKillsAtStart: OOMKillCounter.read(oomFiles))

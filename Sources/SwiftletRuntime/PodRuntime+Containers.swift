@@ -61,6 +61,8 @@ extension PodRuntime {
             launch.oomScoreAdj = oomScoreAdj
             launch.security = security
             launch.volumeMounts = volumeMounts
+            launch.logRotation = ContainerLogFiles.Rotation(
+                maxSize: configuration.containerLogMaxSize, maxFiles: configuration.containerLogMaxFiles)
             if let seccompProgram {
                 // Compiled here, installed by swiftlet-init: the per-container process needs no libseccomp.
                 let path = dir.containersDir + "/" + container.name + ".seccomp"

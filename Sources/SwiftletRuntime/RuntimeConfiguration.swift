@@ -26,6 +26,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var clusterDomain = ""
     /// How images are pulled: plain-HTTP registries, mirrors, credential files.
     public var registry = RegistryConfiguration()
+    /// `containerLogMaxSize` (bytes, 0: never rotate) and `containerLogMaxFiles`, the kubelet's defaults;
+    /// swiftlet-pause applies them from each container start on.
+    public var containerLogMaxSize: Int64 = 10 << 20
+    public var containerLogMaxFiles = 5
 
     public init(
         stateDirectory: String, runDirectory: String, logDirectory: String, cgroupParent: String,

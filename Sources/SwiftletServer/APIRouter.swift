@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletKube
+import SwiftletSystem
 
 /// Maps Kubernetes REST paths onto the backend. Pure request → response apart from the backend calls,
 /// so every route behaves the same whichever transport carried it.
@@ -269,6 +270,7 @@ struct APIRouter: Sendable {
         options.tailLines = try r.integer("tailLines")
         options.limitBytes = try r.integer("limitBytes")
         if let limit = options.limitBytes, limit <= 0 { throw APIError.badRequest("limitBytes must be greater than 0") }
+        options.since = try Self.logSince(r)
         guard await backend.getPod(namespace: namespace, name: name) != nil else {
             throw APIError.notFound("pods", name: name)
         }
@@ -276,6 +278,25 @@ struct APIRouter: Sendable {
             namespace: namespace, pod: name, container: options.container, previous: options.previous)
         let reader = ContainerLogReader(source: source, options: options)
         return .stream(contentType: "text/plain") { write in try await reader.run(write: write) }
+    }
+
+    /// `sinceSeconds` (relative to now) or `sinceTime` (RFC 3339), as the API server validates them.
+    static func logSince(_ r: APIRequest) throws -> WallTime? {
+        let seconds = try r.integer("sinceSeconds")
+        let time = r.query["sinceTime"].flatMap { $0.isEmpty ? nil : $0 }
+        if seconds != nil && time != nil {
+            throw APIError.badRequest("sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified")
+        }
+        if let seconds {
+            guard seconds > 0 else { throw APIError.badRequest("sinceSeconds: Invalid value: \(seconds): must be greater than 0") }
+            let now = WallTime.now()
+            return WallTime(seconds: now.seconds - Int64(seconds), nanoseconds: now.nanoseconds)
+        }
+        guard let time else { return nil }
+        guard let parsed = RFC3339.parse(time) else {
+            throw APIError.badRequest("invalid value for sinceTime: \"\(time)\" is not an RFC 3339 time")
+        }
+        return WallTime(seconds: parsed.seconds, nanoseconds: parsed.nanoseconds)
     }
 
     // MARK: events

@@ -1,7 +1,11 @@
 import Foundation
+import SwiftletLaunch
+import SwiftletSystem
 
-/// Reads a CRI log file for one request: the whole file (with `tailLines` / `limitBytes`), then,
-/// with `follow`, polls for appended bytes until the container has stopped and EOF is reached.
+/// Reads a container's CRI log for one request: every file of the attempt (rotated ones first, with
+/// `tailLines` / `sinceTime` / `limitBytes`), then, with `follow`, polls for new bytes — across
+/// rotations, and across restarts when the source knows the container's attempts — until the
+/// container has stopped for good and the end is reached.
 struct ContainerLogReader: Sendable {
     var source: ContainerLogSource
     var options: LogOptions
@@ -9,9 +13,8 @@ struct ContainerLogReader: Sendable {
 
     /// Calls `write` with chunks of log text; returns when done or when `write` throws (client gone).
     func run(write: @Sendable ([UInt8]) async throws -> Void) async throws {
-        var assembler = CRILogAssembler(timestamps: options.timestamps)
+        var assembler = CRILogAssembler(timestamps: options.timestamps, since: options.since)
         var budget = options.limitBytes ?? Int.max
-        var offset: UInt64 = 0
 
         func emit(_ lines: [[UInt8]]) async throws -> Bool {
             var out: [UInt8] = []
@@ -25,36 +28,29 @@ struct ContainerLogReader: Sendable {
             return budget > 0
         }
 
-        var initial = assembler.feed(readFrom(&offset))
+        var attempt = source.attempt
+        var cursor = ContainerLogCursor(path: source.path)
+        var initial = assembler.feed(cursor.read())
         if let tail = options.tailLines { initial = tail <= 0 ? [] : Array(initial.suffix(tail)) }
         guard try await emit(initial), options.follow else { return }
 
         while !Task.isCancelled {
-            let running = await source.isRunning()
-            let bytes = readFrom(&offset)
+            // Asked before reading: once the state says the run ended, the read below sees all it wrote.
+            let state = await source.followState(attempt)
+            let bytes = cursor.read()
             if !bytes.isEmpty {
                 guard try await emit(assembler.feed(bytes)) else { return }
                 continue
             }
-            // Read once more after seeing the container stopped, so its last lines are not lost.
-            if !running { return }
-            try await Task.sleep(for: pollInterval)
-        }
-    }
-
-    /// Reads everything appended since `offset`. A missing file is empty: the container may not have written yet.
-    private func readFrom(_ offset: inout UInt64) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: source.path) else { return [] }
-        defer { try? handle.close() }
-        // A file shorter than our offset was truncated or replaced: start over.
-        if let end = try? handle.seekToEnd(), end < offset { offset = 0 }
-        do {
-            try handle.seek(toOffset: offset)
-            let data = try handle.readToEnd() ?? Data()
-            offset += UInt64(data.count)
-            return [UInt8](data)
-        } catch {
-            return []
+            switch state {
+            case .writing, .waiting:
+                try await Task.sleep(for: pollInterval)
+            case .restarted:
+                attempt += 1
+                cursor = ContainerLogCursor(path: source.path(for: attempt))
+            case .done:
+                return
+            }
         }
     }
 }

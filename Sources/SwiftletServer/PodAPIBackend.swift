@@ -66,13 +66,41 @@ public struct WatchEvent: Codable, Sendable {
     public static let deleted = "DELETED"
 }
 
-/// A container's current log file and whether more may still be written to it (for `follow`).
+/// Where a container's CRI log is and, for `follow`, how its runs go on.
 public struct ContainerLogSource: Sendable {
-    public var path: String
-    public var isRunning: @Sendable () async -> Bool
-
-    public init(path: String, isRunning: @escaping @Sendable () async -> Bool) {
-        self.path = path
-        self.isRunning = isRunning
+    /// Where a followed attempt stands, asked before each read (so a final read sees everything).
+    public enum FollowState: Sendable, Equatable {
+        /// Running: more may be written.
+        case writing
+        /// Ended, or not started yet, and the container may still (re)start into the next attempt.
+        case waiting
+        /// The next attempt has started (or is being started): its file follows this one.
+        case restarted
+        /// Ended, and nothing follows (pod gone or finished, or the restart policy ends it).
+        case done
     }
+
+    /// The first file to read (the attempt's live log file).
+    public var path: String
+    public var attempt: Int
+    /// The log file of another attempt of the same container.
+    private var pathForAttempt: @Sendable (_ attempt: Int) -> String
+    public var followState: @Sendable (_ attempt: Int) async -> FollowState
+
+    public init(
+        attempt: Int, path: @escaping @Sendable (Int) -> String,
+        followState: @escaping @Sendable (Int) async -> FollowState
+    ) {
+        self.attempt = attempt
+        self.path = path(attempt)
+        self.pathForAttempt = path
+        self.followState = followState
+    }
+
+    /// One file, followed while `isRunning` (no restarts).
+    public init(path: String, isRunning: @escaping @Sendable () async -> Bool) {
+        self.init(attempt: 0, path: { _ in path }, followState: { _ in await isRunning() ? .writing : .done })
+    }
+
+    public func path(for attempt: Int) -> String { pathForAttempt(attempt) }
 }

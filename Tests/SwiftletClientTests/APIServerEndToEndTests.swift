@@ -282,6 +282,58 @@ final class APIServerEndToEndTests: XCTestCase {
         XCTAssertEqual(followedText, "fourth-part\n")
     }
 
+    func testLogsReadRotatedFilesInOrderAndFollowARotation() async throws {
+        let api = self.api
+        _ = try await blocking { try api.createPod(makeTestPod("web")) }
+        let dir = directory + "/rotated"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let live = dir + "/0.log"
+        func put(_ name: String, _ text: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        // A long line split by the writer across a rotation, a second rotation within the same
+        // second (`.1`), files of another attempt and a compressed file this reader cannot read.
+        try put("0.log.20260101-000000", "2026-01-01T00:00:01.000000000Z stdout F one\n2026-01-01T00:00:02.000000000Z stdout P tw\n")
+        try put("0.log.20260101-000000.1", "2026-01-01T00:00:02.100000000Z stdout F o\n2026-01-01T00:00:03.000000000Z stderr F three\n")
+        try put("0.log.20251231-235959.gz", "\u{1f}\u{8b} not text\n")
+        try put("1.log.20260101-000000", "2026-01-01T00:00:01.000000000Z stdout F other attempt\n")
+        try put("0.log", "2026-01-01T00:00:04.000000000Z stdout F four\n")
+        await backend.setLogPath(live)
+
+        var options = SwiftletAPIClient.LogQuery()
+        let all = try await readLogs(api, "web", options)
+        XCTAssertEqual(all, "one\ntwo\nthree\nfour\n")
+        options.sinceTime = "2026-01-01T00:00:02Z"
+        let since = try await readLogs(api, "web", options)
+        XCTAssertEqual(since, "two\nthree\nfour\n")
+        options = SwiftletAPIClient.LogQuery()
+        options.sinceTime = "2026-01-01T00:00:02Z"
+        options.sinceSeconds = 5
+        let both = await statusError { [options] in _ = try api.streamLogs(namespace: "default", pod: "web", options: options) { _ in } }
+        XCTAssertEqual(both?.code, 400)
+
+        // Lines written to the live file, then a rotation (rename, new live file), then more lines:
+        // each arrives once, whenever the reader happens to look.
+        options = SwiftletAPIClient.LogQuery()
+        options.follow = true
+        options.tailLines = 0
+        let followed = Task { [options] in try await readLogs(api, "web", options) }
+        try await Task.sleep(for: .milliseconds(300))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: live))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("2026-01-01T00:00:05.000000000Z stdout F five\n".utf8))
+        try FileManager.default.moveItem(atPath: live, toPath: dir + "/0.log.20260101-000005")
+        try handle.write(contentsOf: Data("2026-01-01T00:00:05.500000000Z stdout P fi\n".utf8))
+        try handle.close()
+        try put("0.log", "2026-01-01T00:00:05.600000000Z stdout F ve-and-a-half\n")
+        try await Task.sleep(for: .milliseconds(300))
+        try FileManager.default.moveItem(atPath: live, toPath: dir + "/0.log.20260101-000006")
+        try put("0.log", "2026-01-01T00:00:06.000000000Z stdout F six\n")
+        await backend.setRunning(false)
+        let followedText = try await followed.value
+        XCTAssertEqual(followedText, "five\nfive-and-a-half\nsix\n")
+    }
+
     func testShutdownEndsOpenWatches() async throws {
         let api = self.api
         let backend = self.backend

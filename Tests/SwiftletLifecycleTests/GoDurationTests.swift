@@ -13,4 +13,20 @@ final class GoDurationTests: XCTestCase {
             XCTAssertEqual(GoDuration.format(seconds), expected, "\(seconds)")
         }
     }
+
+    func testParsesGoDurations() {
+        let cases: [(String, Double?)] = [
+            ("5s", 5), ("2m", 120), ("3h", 10800), ("1h30m", 5400), ("1.5s", 1.5), ("300ms", 0.3), ("-2m", -120),
+            ("0", 0), ("2h45m10s", 9910), ("10us", 0.00001), ("", nil), ("5", nil), ("5x", nil), ("s", nil),
+            ("1..5s", nil), ("1d", nil),
+        ]
+        for (text, expected) in cases {
+            let parsed = GoDuration.parse(text)
+            if let expected, let parsed {
+                XCTAssertEqual(parsed, expected, accuracy: 1e-9, text)
+            } else {
+                XCTAssertEqual(parsed == nil, expected == nil, text)
+            }
+        }
+    }
 }

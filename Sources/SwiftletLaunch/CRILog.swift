@@ -1,14 +1,16 @@
+import SwiftletSystem
+
 /// One physical line of a CRI log file: `<RFC3339Nano> <stdout|stderr> <P|F> <text>`
 /// (`k8s.io/kubernetes/pkg/kubelet/kuberuntime/logs` `parseCRILog`).
-struct CRILogLine: Equatable {
-    var timestamp: String
-    var stream: String
+public struct CRILogLine: Equatable, Sendable {
+    public var timestamp: String
+    public var stream: String
     /// `P`: the runtime split a long line and more of it follows.
-    var partial: Bool
-    var content: [UInt8]
+    public var partial: Bool
+    public var content: [UInt8]
 
     /// Returns nil for a line that is not in CRI format; the reader skips those instead of failing the request.
-    static func parse(_ line: ArraySlice<UInt8>) -> CRILogLine? {
+    public static func parse(_ line: ArraySlice<UInt8>) -> CRILogLine? {
         var fields: [ArraySlice<UInt8>] = []
         var rest = line
         for _ in 0..<3 {
@@ -33,29 +35,31 @@ struct CRILogLine: Equatable {
     }
 }
 
-/// Options of `GET …/pods/{name}/log`.
-struct LogOptions: Equatable {
-    var container: String?
-    var follow = false
-    var previous = false
-    var timestamps = false
-    var tailLines: Int?
-    var limitBytes: Int?
-}
-
-/// Turns physical CRI lines into the log text users see: partial lines are joined, each
-/// logical line ends in `\n`, and `timestamps` prefixes the first fragment's time.
-struct CRILogAssembler {
-    var timestamps: Bool
+/// Turns physical CRI lines into the log text users see: partial lines are joined (the kubelet's
+/// `ReadLogs`), each logical line ends in `\n`, `timestamps` prefixes the first fragment's time, and
+/// lines stamped before `since` are left out.
+public struct CRILogAssembler: Sendable {
+    public var timestamps: Bool
+    public var since: WallTime?
     private var pendingTimestamp: String?
     private var pending: [UInt8] = []
     /// Bytes after the last newline of the previous chunk of the file.
     private var carry: [UInt8] = []
 
-    init(timestamps: Bool) { self.timestamps = timestamps }
+    public init(timestamps: Bool, since: WallTime? = nil) {
+        self.timestamps = timestamps
+        self.since = since
+    }
+
+    private func isBeforeSince(_ timestamp: String) -> Bool {
+        guard let since else { return false }
+        // An unreadable time stamp is kept: dropping lines silently is worse than showing an extra one.
+        guard let t = RFC3339.parse(timestamp) else { return false }
+        return (t.seconds, t.nanoseconds) < (since.seconds, since.nanoseconds)
+    }
 
     /// Feeds raw file bytes; returns the complete logical lines they finish.
-    mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
         carry.append(contentsOf: bytes)
         var lines: [[UInt8]] = []
         var start = carry.startIndex
@@ -63,7 +67,10 @@ struct CRILogAssembler {
             if let parsed = CRILogLine.parse(carry[start..<newline]) {
                 if pending.isEmpty && pendingTimestamp == nil { pendingTimestamp = parsed.timestamp }
                 pending.append(contentsOf: parsed.content)
-                if !parsed.partial {
+                if !parsed.partial, let ts = pendingTimestamp, isBeforeSince(ts) {
+                    pending = []
+                    pendingTimestamp = nil
+                } else if !parsed.partial {
                     var line: [UInt8] = []
                     if timestamps, let ts = pendingTimestamp { line = Array(ts.utf8) + [UInt8(ascii: " ")] }
                     line.append(contentsOf: pending)
