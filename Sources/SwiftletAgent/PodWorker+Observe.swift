@@ -8,8 +8,9 @@ extension PodWorker {
     func observe() async -> ObservedPod {
         let runtime = self.runtime
         let uid = self.uid
+        let pod = self.pod
         let (attempts, sandboxAlive, networkReady) = await offload { () -> ([String: [ObservedAttempt]], Bool, Bool) in
-            (runtime.observeAttempts(uid: uid), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid) && runtime.sandboxComplete(uid: uid))
+            (runtime.observeAttempts(pod: pod), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid) && runtime.sandboxComplete(uid: uid))
         }
         if podIPs == nil && sandboxAlive { podIPs = await offload { runtime.podIPs(uid: uid) } }
         // A sandbox whose network is not (or no longer) set up, or whose creation an agent crash cut
@@ -41,7 +42,8 @@ extension PodWorker {
                     exitCode: exit.exitCode, signal: nil, finishedAt: exit.finishedAt, reason: "StartError", message: error)
             } else {
                 state = .exited(
-                    exitCode: exit.exitCode, signal: exit.signal, finishedAt: exit.finishedAt, reason: exit.reason, message: nil)
+                    exitCode: exit.exitCode, signal: exit.signal, finishedAt: exit.finishedAt, reason: exit.reason,
+                    message: exit.message.flatMap { $0.isEmpty ? nil : $0 })
             }
         } else if sandboxAlive {
             state = .running

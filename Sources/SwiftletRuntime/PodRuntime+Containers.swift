@@ -46,6 +46,7 @@ extension PodRuntime {
             limits.devices = security.map { $0.privileged ? .unrestricted : .containerDefault } ?? .unrestricted
             try cgroups.apply(limits, to: cgroup)
             try FileIO.makeDirectories((logPath as NSString).deletingLastPathComponent)
+            let terminationBind = try prepareTerminationMessageFile(uid: uid, container: container, attempt: attempt)
             let spec = LaunchSpec(
                 rootfs: rootfs, arguments: argv, environment: environment,
                 workingDirectory: container.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.workingDir ?? "/",
@@ -56,7 +57,7 @@ extension PodRuntime {
                     .init(source: dir.hostnameFile, destination: "/etc/hostname", readOnly: false),
                     .init(source: dir.resolvConfFile, destination: "/etc/resolv.conf", readOnly: false),
                     .init(source: dir.shmDir, destination: "/dev/shm", readOnly: false),
-                ])
+                ] + (terminationBind.map { [$0] } ?? []))
             var launch = spec
             launch.oomScoreAdj = oomScoreAdj
             launch.security = security

@@ -17,6 +17,8 @@ public struct ObservedAttempt: Sendable, Hashable {
         public var finishedAt: Date
         /// The runtime's reason when it knows better than the exit code (`OOMKilled`).
         public var reason: String?
+        /// What the container left at `terminationMessagePath` (or its log's tail); see `observeAttempts(pod:)`.
+        public var message: String? = nil
     }
 }
 
