@@ -39,6 +39,11 @@ struct DaemonProcess {
             credentialFiles: settings.registryConfig.map { [$0] } ?? RegistryConfiguration.defaultCredentialFiles(stateDir: settings.stateDir))
         let cgroups = try detectCgroupDriver()
         let images = try LocalImageStore(stateDir: settings.stateDir)
+        // What a kill -9 cut short (half-unpacked layers, unfinished blobs) goes now; partial
+        // downloads stay for the pulls that resume them.
+        if let removed = try? images.cleanStaging(), !removed.isEmpty {
+            logger.info("removed \(removed.count) leftovers of interrupted image pulls or imports from \(images.directory)/tmp")
+        }
         let runtime = try PodRuntime(configuration: runtimeConfiguration, cgroups: cgroups, images: images)
         for case .migrated(let from) in runtime.formatOutcomes {
             logger.notice("on-disk state migrated from format \(from) to \(OnDiskFormat.current)")

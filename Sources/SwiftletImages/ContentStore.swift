@@ -44,6 +44,45 @@ struct ContentStore: Sendable {
         try BlobWriter(store: self, expected: expected)
     }
 
+    /// The staging file a download of `digest` keeps between attempts (see `resumableWriter`).
+    func partialPath(_ digest: OCIDigest) -> String { temporaryDirectory + "/" + Self.partialPrefix + digest.hex }
+    static let partialPrefix = "partial-"
+
+    /// A writer for a registry download that survives the process: it writes `tmp/partial-<hex>`, and a
+    /// later download of the same blob (after a dropped connection or a kill -9) continues from the bytes
+    /// already there, re-hashing them first, so the digest is still checked over the whole blob. The
+    /// file is flock'd while in use; when another process holds it, this download gets a private file.
+    func resumableWriter(expected: OCIDescriptor) throws -> BlobWriter {
+        let path = partialPath(expected.digest)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw ImageError.fileSystem(path: path, operation: "open", errno: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return try writer(expected: expected)
+        }
+        do {
+            return try BlobWriter(store: self, expected: expected, resuming: path, fd: fd)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// Staging files of downloads no process is writing (their flock is free): what a resumed pull
+    /// would continue from.
+    func idlePartials() -> [String] {
+        var idle: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
+        where name.hasPrefix(Self.partialPrefix) {
+            let path = temporaryDirectory + "/" + name
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { idle.append(path) }
+            close(fd)
+        }
+        return idle
+    }
+
     /// Copies a file into the store, verifying it against `expected` when given. Returns its descriptor.
     @discardableResult
     func ingest(file: String, expected: OCIDescriptor? = nil, mediaType: String = "") throws -> OCIDescriptor {
@@ -104,16 +143,55 @@ final class BlobWriter {
     private let expected: OCIDescriptor?
     private let temporary: String
     private let fd: Int32
-    private let hasher = SHA256()
+    private var hasher = SHA256()
     private(set) var written: Int64 = 0
     private var closed = false
+    /// Writes a `partial-<hex>` file that outlives a failed download (see `ContentStore.resumableWriter`).
+    let resumable: Bool
 
     fileprivate init(store: ContentStore, expected: OCIDescriptor?) throws {
         self.store = store
         self.expected = expected
+        resumable = false
         temporary = store.temporaryDirectory + "/blob-\(getpid())-\(UUID().uuidString)"
         fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ImageError.fileSystem(path: temporary, operation: "create", errno: errno) }
+    }
+
+    /// Continues the partial download in `path` (open and locked as `fd`): its bytes are hashed again and
+    /// writing goes on at its end. More bytes than the blob has means it is not this blob's: start over.
+    fileprivate init(store: ContentStore, expected: OCIDescriptor, resuming path: String, fd: Int32) throws {
+        self.store = store
+        self.expected = expected
+        resumable = true
+        temporary = path
+        self.fd = fd
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ImageError.fileSystem(path: path, operation: "stat", errno: errno) }
+        if Int64(info.st_size) > expected.size {
+            try restart()
+            return
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ImageError.fileSystem(path: path, operation: "read", errno: errno)
+            }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            written += Int64(count)
+        }
+    }
+
+    /// Drops what was written and starts again from the first byte (the registry ignored a Range request).
+    func restart() throws {
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+            throw ImageError.fileSystem(path: temporary, operation: "truncate", errno: errno)
+        }
+        hasher = SHA256()
+        written = 0
     }
 
     deinit { abandon() }
@@ -157,6 +235,9 @@ final class BlobWriter {
         guard rename(temporary, destination) == 0 else {
             throw ImageError.fileSystem(path: destination, operation: "rename \(temporary) to", errno: errno)
         }
+        // Renamed away: nothing to unlink (the name may already be another download's new file).
+        closed = true
+        close(fd)
         return digest
     }
 
@@ -164,7 +245,16 @@ final class BlobWriter {
     func abandon() {
         guard !closed else { return }
         closed = true
-        close(fd)
+        // Unlinked before the lock goes with the descriptor, so no other process resumes a dropped file.
         unlink(temporary)
+        close(fd)
+    }
+
+    /// Ends a failed download: a resumable one keeps its bytes for the next attempt, unless they are
+    /// wrong (`keep` false: digest or size mismatch), which are dropped.
+    func suspend(keep: Bool) {
+        guard resumable, keep, !closed else { return abandon() }
+        closed = true
+        close(fd)
     }
 }

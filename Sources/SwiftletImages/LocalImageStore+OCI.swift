@@ -144,12 +144,40 @@ extension LocalImageStore {
             where !snapshots.contains(name) {
                 try discardTree(snapshotsDirectory + "/" + name)
             }
-            // Staging debris of interrupted imports (their process is gone, or there would be a lease).
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: stagingDirectory)) ?? []
-            where name.hasPrefix("blob-") || name.hasPrefix("unpack-") || name.hasPrefix("archive-") {
-                try? FileManager.default.removeItem(atPath: stagingDirectory + "/" + name)
-            }
+            removeStagingDebris(partials: true)
             return freed
         }
+    }
+
+    /// Clears `tmp/` of what interrupted imports and pulls (a kill -9, a crash) left behind, when no
+    /// import or pull is running: the daemon calls it at start. Partial downloads are kept (a pull of
+    /// the same blob continues from them), unless their blob is stored by now; `swiftlet images prune`
+    /// and garbage collection drop them too. Returns the names removed.
+    @discardableResult
+    public func cleanStaging() throws -> [String] {
+        try lock.withLock {
+            guard liveLeases().isEmpty else { return [] }
+            return removeStagingDebris(partials: false)
+        }
+    }
+
+    /// Called with the lock held and no live lease. Partial downloads in use (flock'd) always stay.
+    @discardableResult
+    private func removeStagingDebris(partials: Bool) -> [String] {
+        var removed: [String] = []
+        let idle = Set(content.idlePartials())
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: stagingDirectory)) ?? [] {
+            let path = stagingDirectory + "/" + name
+            if name.hasPrefix(ContentStore.partialPrefix) {
+                guard idle.contains(path) else { continue }
+                let stored = (try? OCIDigest(parsing: "sha256:" + name.dropFirst(ContentStore.partialPrefix.count))).map(content.contains) ?? true
+                guard partials || stored else { continue }
+            } else {
+                let debris = ["blob-", "unpack-", "archive-", "import-", "remove-"].contains { name.hasPrefix($0) }
+                guard debris else { continue }
+            }
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }
+        }
+        return removed
     }
 }

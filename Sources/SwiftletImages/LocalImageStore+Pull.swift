@@ -81,16 +81,21 @@ extension LocalImageStore {
                 group.addTask {
                     try await fetches.fetch(descriptor.digest) {
                         guard !content.contains(descriptor.digest) else { return }
-                        let writer = try content.writer(expected: descriptor)
+                        let writer = try content.resumableWriter(expected: descriptor)
                         do {
                             try await client.blob(descriptor, into: writer) { done in
                                 progress?(PullProgress(digest: descriptor.digest.description, completed: done, total: descriptor.size, cached: false))
                             }
-                            _ = try writer.commit()
+                        } catch let error as ImageError {
+                            // Too many bytes is not this blob: drop them. A cut transfer is kept for the next attempt.
+                            if case .digestMismatch = error { writer.abandon() } else { writer.suspend(keep: true) }
+                            throw error
                         } catch {
-                            writer.abandon()
+                            writer.suspend(keep: true)
                             throw error
                         }
+                        // A wrong digest or size drops the file: the next attempt starts from the first byte.
+                        _ = try writer.commit()
                     }
                 }
             }

@@ -71,9 +71,23 @@ final class RegistryClient: Sendable {
     }
 
     /// GET /v2/<name>/blobs/<digest>, streamed into `writer` (which checks size and digest on commit).
+    /// A writer holding part of the blob already (an earlier attempt's) asks for the rest with
+    /// `Range: bytes=N-`; a registry that answers with the whole blob (200), or refuses the range (416),
+    /// makes it start over from the first byte.
     func blob(_ descriptor: OCIDescriptor, into writer: BlobWriter, progress: (Int64) -> Void) async throws {
         let url = "\(base)/v2/\(reference.path)/blobs/\(descriptor.digest)"
-        let response = try await send(url, accept: ["*/*"], timeout: .hours(2))
+        let offset = writer.written
+        let response = try await send(url, accept: ["*/*"], range: offset > 0 ? offset : nil, timeout: .hours(2))
+        if offset > 0 {
+            if response.status.code == 416 {
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                try writer.restart()
+                return try await blob(descriptor, into: writer, progress: progress)
+            }
+            let resumed = response.status == .partialContent
+                && Self.contentRangeStart(response.headers.first(name: "Content-Range")) == offset
+            if !resumed { try writer.restart() }
+        }
         try check(response, url: url)
         for try await chunk in response.body {
             try chunk.withUnsafeReadableBytes { try writer.write($0) }
@@ -98,10 +112,17 @@ final class RegistryClient: Sendable {
 
     /// Sends a GET, answering one 401 challenge (Basic with our credential, or a Bearer token fetched from the
     /// challenge's realm) and reusing the answer for later requests.
-    private func send(_ url: String, accept: [String], timeout: TimeAmount) async throws -> HTTPClientResponse {
+    /// The first byte of a `Content-Range: bytes FIRST-LAST/SIZE` header.
+    static func contentRangeStart(_ header: String?) -> Int64? {
+        guard let header, header.hasPrefix("bytes ") else { return nil }
+        return Int64(header.dropFirst(6).prefix { $0 != "-" })
+    }
+
+    private func send(_ url: String, accept: [String], range: Int64? = nil, timeout: TimeAmount) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         for type in accept { request.headers.add(name: "Accept", value: type) }
+        if let range { request.headers.add(name: "Range", value: "bytes=\(range)-") }
         if let header = await authorization.header { request.headers.replaceOrAdd(name: "Authorization", value: header) }
         let response: HTTPClientResponse
         do { response = try await HTTPClient.shared.execute(request, timeout: timeout) } catch {
@@ -123,7 +144,10 @@ final class RegistryClient: Sendable {
         switch challenge.scheme {
         case "basic":
             guard let credential else {
-                throw ImageError.registry(reference.description, reason: "the registry requires credentials (Basic auth) and none are configured")
+                // containerd's wording, which the kubelet shows in ErrImagePull.
+                throw ImageError.registry(
+                    reference.description,
+                    reason: "pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials")
             }
             return credential.basicAuthorization
         case "bearer":

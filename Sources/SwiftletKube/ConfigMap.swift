@@ -1,3 +1,5 @@
+import Foundation
+
 /// `v1.ConfigMap`: text in `data`, base64 bytes in `binaryData`.
 public struct ConfigMap: KubeObject {
     public static let kind = "ConfigMap"
@@ -134,7 +136,25 @@ public struct Secret: KubeObject {
         if total > ConfigMap.maxSize {
             errs.append(.tooLong("data", maxLength: ConfigMap.maxSize))
         }
+        errs += validateDockerConfig()
         return errs
+    }
+
+    /// The API server's check of image pull secrets: a `kubernetes.io/dockerconfigjson` secret needs a
+    /// `.dockerconfigjson` key (`kubernetes.io/dockercfg`: `.dockercfg`) holding a JSON object.
+    func validateDockerConfig() -> [FieldError] {
+        let key: String
+        switch type {
+        case "kubernetes.io/dockerconfigjson": key = ".dockerconfigjson"
+        case "kubernetes.io/dockercfg": key = ".dockercfg"
+        default: return []
+        }
+        guard let bytes = payload[key] else { return [.required("data[\(key)]")] }
+        switch Result(catching: { () throws(JSONValue.SyntaxError) in try JSONValue.parse(Data(bytes)) }) {
+        case .success(.object): return []
+        case .success: return [.invalid("data[\(key)]", .string("<secret contents redacted>"), "json: cannot unmarshal into a map")]
+        case .failure(let error): return [.invalid("data[\(key)]", .string("<secret contents redacted>"), error.message)]
+        }
     }
 
     public func validateUpdate(from old: Secret) -> [FieldError] {

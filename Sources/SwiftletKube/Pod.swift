@@ -69,6 +69,8 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var tolerations: [Toleration]?
     public var securityContext: PodSecurityContext?
     public var volumes: [Volume]?
+    /// Secrets (dockerconfigjson / dockercfg) of the pod's namespace whose credentials pull its images.
+    public var imagePullSecrets: [LocalObjectReference]?
 
     public init(containers: [Container], initContainers: [Container]? = nil, restartPolicy: RestartPolicy? = nil) {
         self.containers = containers
@@ -81,6 +83,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
         case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN, volumes
+        case imagePullSecrets
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -111,6 +114,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         tolerations = try c.decodeIfPresent([Toleration].self, forKey: .tolerations)
         securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)
         volumes = try c.decodeIfPresent([Volume].self, forKey: .volumes)
+        imagePullSecrets = try c.decodeIfPresent([LocalObjectReference].self, forKey: .imagePullSecrets)
     }
 }
 

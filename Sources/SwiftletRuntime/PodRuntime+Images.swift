@@ -31,14 +31,32 @@ extension PodRuntime {
         }
     }
 
-    /// Pulls a container's image; a failure is `ErrImagePull` with containerd's wording.
-    public func pullImage(_ container: Container, credential: RegistryCredential? = nil) async throws -> ImageRecord {
-        let reference = container.image ?? ""
-        let normalized = (try? normalizeImageReference(reference)) ?? reference
+    /// The credentials a pull of `image` tries, in the kubelet's order: the pod's pull secrets (see
+    /// `DockerKeyring`), then the node's config.json. Empty: pull anonymously.
+    public func pullCredentials(image: String, pullSecrets: [DockerKeyring.PullSecret]) throws -> [RegistryCredential] {
+        let normalized = (try? normalizeImageReference(image)) ?? image
+        guard let host = try? ImageReference(parsing: image).domain else { return [] }
         do {
-            return try await images.pull(reference, registry: configuration.registry, credential: credential, progress: nil)
+            return try DockerKeyring(pullSecrets: pullSecrets).credentials(for: host, nodeFiles: configuration.registry.credentialFiles)
         } catch {
             throw RuntimeError("ErrImagePull", "failed to pull and unpack image \"\(normalized)\": \(error)")
         }
+    }
+
+    /// Pulls a container's image, trying each credential in turn as the kubelet's puller does (the first
+    /// success wins; with none, anonymously); a failure is `ErrImagePull` with containerd's wording, the
+    /// failures of several credentials aggregated as Go's `utilerrors.NewAggregate` prints them.
+    public func pullImage(_ container: Container, credentials: [RegistryCredential] = []) async throws -> ImageRecord {
+        let reference = container.image ?? ""
+        let normalized = (try? normalizeImageReference(reference)) ?? reference
+        var failures: [String] = []
+        for credential in credentials.isEmpty ? [nil] : credentials.map(Optional.some) {
+            do {
+                return try await images.pull(reference, registry: configuration.registry, credential: credential, progress: nil)
+            } catch {
+                failures.append("failed to pull and unpack image \"\(normalized)\": \(error)")
+            }
+        }
+        throw RuntimeError("ErrImagePull", failures.count == 1 ? failures[0] : "[" + failures.joined(separator: ", ") + "]")
     }
 }

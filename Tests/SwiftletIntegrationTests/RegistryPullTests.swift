@@ -103,7 +103,7 @@ final class RegistryPullTests: IntegrationTestCase {
         // Without credentials: refused with a clear message, nothing stored.
         let denied = swiftlet(["images", "pull", "--state-dir", harness.root + "/other-state", "--registry-config", "/nonexistent", image])
         XCTAssertNotEqual(denied.status, 0)
-        XCTAssertTrue(denied.output.contains("requires credentials"), denied.output)
+        XCTAssertTrue(denied.output.contains("no basic auth credentials"), denied.output)
 
         // The daemon finds the credentials in <state>/config.json.
         let auth = Data("swiftlet:s3cret-pass".utf8).base64EncodedString()

@@ -97,6 +97,15 @@ final class StorageTypesTests: XCTestCase {
                 "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: \"not base64!\"}\n",
                 ["data[k]: Invalid value: \"<secret contents redacted>\": illegal base64 data at input byte 3"]
             ),
+            (
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {config.json: \"{}\"}\n",
+                ["data[.dockerconfigjson]: Required value"]
+            ),
+            ("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockercfg\nstringData: {.dockercfg: \"{}\"}\n", []),
+            (
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockercfg\nstringData: {.dockercfg: \"[1]\"}\n",
+                ["data[.dockercfg]: Invalid value: \"<secret contents redacted>\": json: cannot unmarshal into a map"]
+            ),
             ("apiVersion: v1\nkind: Secret\nmetadata: {name: Bad_Name}\n", [
                 "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
             ]),
