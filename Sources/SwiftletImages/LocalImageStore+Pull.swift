@@ -44,7 +44,9 @@ extension LocalImageStore {
                 }
             }
             let manifest = try content.decode(OCIManifest.self, manifestDescriptor.digest)
-            try await fetchBlobs([manifest.config] + manifest.layers, client: client, progress: progress)
+            // Progress is per layer (one bar each on the CLI); the small config blob is not shown.
+            try await fetchBlobs([manifest.config], client: client, progress: nil)
+            try await fetchBlobs(manifest.layers, client: client, progress: progress)
             // Unpacking is blocking disk work: on its own thread, so the async pool keeps serving other pulls.
             let digest = manifestDescriptor.digest, extraBlobs = extra
             return try await Self.blocking {

@@ -155,4 +155,41 @@ final class ImagePullTests: IntegrationTestCase {
         let pulled = events(of: "resumed", "Pulled")
         XCTAssertFalse(pulled.isEmpty)
     }
+
+    func testPullProgressBarsOnATerminalAndQuietOtherwise() throws {
+        let registry = try startRegistry("progress")
+        try registry.push(layout: OCIImageTests.busyboxLayout, tag: "1", to: "test/busybox:1")
+        let image = "\(registry.host)/test/busybox:1"
+        let manifest = try RegistryPullTests.manifestObject(OCIImageTests.busyboxLayout)
+        let layers = ((manifest["layers"] as? [[String: Any]]) ?? []).compactMap { ($0["digest"] as? String)?.dropFirst(7).prefix(12) }
+        let config = try XCTUnwrap((manifest["config"] as? [String: Any])?["digest"] as? String).dropFirst(7).prefix(12)
+        XCTAssertEqual(layers.count, 2)
+        let swiftlet = DaemonHarness.binaries + "/swiftlet"
+
+        // On a terminal (script(1) runs the command on a pseudo-terminal): one bar per layer, redrawn in place.
+        let pull = [swiftlet, "images", "pull", "--state-dir", harness.root + "/tty-state", image].joined(separator: " ")
+        let tty = try DaemonHarness.runTool("/usr/bin/script", ["-q", "-e", "-c", pull, "/dev/null"])
+        for layer in layers {
+            XCTAssertTrue(tty.contains("\u{1B}[2K\(layer)  "), "a line for layer \(layer):\n\(tty)")
+        }
+        XCTAssertFalse(tty.contains("\u{1B}[2K\(config)"), "the config blob (the image id) has no bar")
+        XCTAssertTrue(tty.contains(" MiB [==============================]"), "full bars at the end:\n\(tty)")
+        XCTAssertTrue(tty.contains("pulled \(image) (sha256:"), tty)
+        // Again: the layers are there already.
+        let again = try DaemonHarness.runTool("/usr/bin/script", ["-q", "-e", "-c", pull, "/dev/null"])
+        for layer in layers {
+            XCTAssertTrue(again.contains("\u{1B}[2K\(layer)  already present"), again)
+        }
+        XCTAssertFalse(again.contains("MiB"), again)
+
+        // Not a terminal: no bars, no escape sequences, only the summary line.
+        let piped = try DaemonHarness.runTool(swiftlet, ["images", "pull", "--state-dir", harness.root + "/pipe-state", image])
+        XCTAssertFalse(piped.contains("\u{1B}"), piped)
+        XCTAssertFalse(piped.contains("MiB"), piped)
+        XCTAssertEqual(piped.split(separator: "\n").count, 1, piped)
+        XCTAssertTrue(piped.hasPrefix("pulled \(image) (sha256:"), piped)
+        // -q on a terminal: nothing at all.
+        let quiet = try DaemonHarness.runTool("/usr/bin/script", ["-q", "-e", "-c", pull + " -q", "/dev/null"])
+        XCTAssertEqual(quiet.trimmingCharacters(in: .whitespacesAndNewlines), "", quiet)
+    }
 }
