@@ -48,6 +48,10 @@ extension Agent: PodAPIBackend {
         do { try apiStore.save(pod) } catch {
             throw APIError.internalError("cannot persist pod \(pod.key): \(error)")
         }
+        // The API server's pods are bound by the scheduler; here the node takes each one itself.
+        await events.record(
+            pod, reason: "Scheduled", message: "Successfully assigned \(pod.namespace)/\(pod.name) to \(configuration.nodeName)",
+            component: "default-scheduler")
         admit(pod, source: .api)
         return published[pod.uid] ?? pod
     }
@@ -170,6 +174,10 @@ extension Agent: PodAPIBackend {
 
     public func listEvents(namespace: String?) async -> [Event] {
         await events.list(namespace: namespace)
+    }
+
+    public func watchEvents() async throws -> AsyncStream<EventWatchEvent> {
+        await events.watch()
     }
 
     public func manifestFiles() async -> [ManifestFileStatus] {

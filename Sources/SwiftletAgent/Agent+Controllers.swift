@@ -70,22 +70,37 @@ extension Agent {
             for uid in plan.delete {
                 guard let pod = published[uid] else { continue }
                 logger.info("replicaset \(rs.key): deleting pod \(pod.name)")
-                _ = try? await deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: nil)
+                do {
+                    _ = try await deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: nil)
+                    await recordControllerEvent(rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)")
+                } catch {
+                    await recordControllerEvent(rs, type: "Warning", reason: "FailedDelete", message: "Error deleting: \(error)")
+                }
             }
             if plan.create > 0, let template = rs.spec.template {
                 for _ in 0..<plan.create {
                     do {
                         let pod = try await createPod(ReplicaSetController.pod(from: template, owner: owner, namespace: rs.namespace))
                         logger.info("replicaset \(rs.key): created pod \(pod.name)")
+                        await recordControllerEvent(rs, reason: "SuccessfulCreate", message: "Created pod: \(pod.name)")
                     } catch {
                         // The controller's FailedCreate; the next pass retries.
                         logger.warning("replicaset \(rs.key): FailedCreate: \(error)")
+                        await recordControllerEvent(rs, type: "Warning", reason: "FailedCreate", message: "Error creating: \(error)")
                         break
                     }
                 }
             }
             writeStatus(ReplicaSet.self, namespace: rs.namespace, name: rs.name, uid: owner.uid) { $0.status = plan.status }
         }
+    }
+
+    /// The events kube-controller-manager's `replicaset-controller` records about a ReplicaSet
+    /// (`controller_utils.go`: SuccessfulCreate "Created pod: NAME", SuccessfulDelete, FailedCreate…).
+    func recordControllerEvent(_ rs: ReplicaSet, type: String = "Normal", reason: String, message: String) async {
+        var object = ObjectReference(kind: "ReplicaSet", namespace: rs.namespace, name: rs.name, uid: rs.metadata.uid)
+        object.apiVersion = "apps/v1"
+        await events.record(about: object, type: type, reason: reason, message: message, component: "replicaset-controller")
     }
 
     /// Writes a controller's `.status` into the stored object if it changed (the file or the API

@@ -59,8 +59,8 @@ public actor Agent {
         self.configuration = configuration
         self.runtime = runtime
         self.logger = logger
-        self.events = EventRecorder(nodeName: configuration.nodeName)
         self.agentMetrics = AgentMetrics(version: configuration.version)
+        self.events = EventRecorder(nodeName: configuration.nodeName, metrics: agentMetrics)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
         self.watcher = try DirectoryWatcher()

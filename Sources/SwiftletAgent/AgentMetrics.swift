@@ -160,6 +160,15 @@ public final class AgentMetrics: Sendable {
         histogram.record(duration)
     }
 
+    /// `swiftlet_events_evicted_total`: events dropped from the bounded in-memory store before
+    /// they expired (the newest `capacity` are kept).
+    func eventsEvicted() {
+        counter(
+            "swiftlet_events_evicted_total", help: "Events dropped from the in-memory event store because it was full",
+            labels: []
+        ).increment()
+    }
+
     private func counter(_ name: String, help: String, labels: [(String, String)]) -> Counter {
         let key = name + labels.map { "\u{0}\($0.0)=\($0.1)" }.joined()
         return state.withLock { s in

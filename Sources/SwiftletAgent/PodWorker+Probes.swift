@@ -95,6 +95,10 @@ extension PodWorker {
                     case .success:
                         successes += 1
                         failures = 0
+                    case .warning(let message):
+                        successes += 1
+                        failures = 0
+                        await worker.recordProbeWarning(type, container: name, output: message)
                     case .failure(let message):
                         failures += 1
                         successes = 0
@@ -135,7 +139,7 @@ extension PodWorker {
     nonisolated func countProbe(_ type: ProbeType, outcome: ProbeOutcome, container: String) {
         let result: String
         switch outcome {
-        case .success: result = "successful"
+        case .success, .warning: result = "successful"
         case .failure: result = "failed"
         }
         metrics?.probe(type: type.rawValue, result: result, container: container, pod: podName, namespace: podNamespace)
@@ -147,6 +151,13 @@ extension PodWorker {
             + "{\(container)}"
         await events.record(
             pod, type: "Warning", reason: "Unhealthy", message: "\(type.rawValue) probe failed: \(output)", fieldPath: fieldPath)
+    }
+
+    /// The kubelet's `ProbeWarning` event: the probe passed, with a warning (a redirect it did not follow).
+    func recordProbeWarning(_ type: ProbeType, container: String, output: String) async {
+        await events.record(
+            pod, type: "Warning", reason: "ProbeWarning", message: "\(type.rawValue) probe warning: \(output)",
+            fieldPath: fieldPath(container))
     }
 
     /// One probe attempt with the handler the probe names (validation guarantees exactly one).

@@ -30,7 +30,7 @@ extension PodWorker {
     }
 
     func stopContainer(_ name: String, grace: TimeInterval, message: String) async {
-        await events.record(pod, reason: "Killing", message: message)
+        await events.record(pod, reason: "Killing", message: message, fieldPath: fieldPath(name))
         await stop([name], deadline: Date().addingTimeInterval(Self.effectiveGrace(grace)), recordEvent: false)
     }
 
@@ -46,7 +46,9 @@ extension PodWorker {
         let runtime = self.runtime, uid = self.uid
         let signal = deadline <= Date() ? SIGKILL : SIGTERM
         for name in names {
-            if recordEvent { await events.record(pod, reason: "Killing", message: "Stopping container \(name)") }
+            if recordEvent {
+                await events.record(pod, reason: "Killing", message: "Stopping container \(name)", fieldPath: fieldPath(name))
+            }
             _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: signal) }
         }
         var remaining = names

@@ -59,6 +59,7 @@ extension PodWorker {
         }
         if actions.killPod && runtime.podFileExists(uid: uid) {
             // The sandbox died under the pod: clean up what is left before starting a new one.
+            await events.record(pod, reason: "SandboxChanged", message: "Pod sandbox changed, it will be killed and re-created.")
             let runtime = self.runtime, uid = self.uid
             _ = try? await offload { try runtime.stopSandbox(uid: uid) }
         }
@@ -136,10 +137,14 @@ extension PodWorker {
         guard let container = container(named: name) else { return }
         let now = Date()
         let key = RestartBackoff.key(pod: pod, container: container)
+        let field = "spec.\(pod.spec.containers.contains { $0.name == name } ? "containers" : "initContainers"){\(name)}"
         if let failedAt = startFailureTimes[name], startBackoff.window(for: key, since: failedAt, now: now) != nil {
-            if startFailures[name]?.reason == "ErrImagePull" {
-                startFailures[name] = StartFailure(
-                    reason: "ImagePullBackOff", message: "Back-off pulling image \"\(container.image ?? "")\"")
+            if ["ErrImagePull", "ImagePullBackOff"].contains(startFailures[name]?.reason) {
+                // The kubelet's image back-off: a Normal BackOff and a Failed event on every sync it waits.
+                let message = "Back-off pulling image \"\(container.image ?? "")\""
+                startFailures[name] = StartFailure(reason: "ImagePullBackOff", message: message)
+                await events.record(pod, reason: "BackOff", message: message, fieldPath: field)
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: ImagePullBackOff", fieldPath: field)
             }
             return
         }
@@ -148,7 +153,6 @@ extension PodWorker {
         if let finishedAt = current?.finishedAt {
             backoff.next(key, eventTime: finishedAt, now: now)
         }
-        let field = "spec.\(pod.spec.containers.contains { $0.name == name } ? "containers" : "initContainers"){\(name)}"
         let runtime = self.runtime, pod = self.pod
         do {
             let image = try await ensureImage(container, field: field)
@@ -175,12 +179,19 @@ extension PodWorker {
             startFailureTimes[name] = now
             startFailures[name] = StartFailure(reason: error.reason, message: error.message)
             logger.warning("\(pod.key): container \(name): \(error.reason): \(error.message)")
-            await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.message)", fieldPath: field)
-            if error.reason == "ErrImagePull" {
-                await events.record(pod, type: "Warning", reason: "Failed", message: "Failed to pull image \"\(container.image ?? "")\": \(error.message)", fieldPath: field)
-            }
-            if error.reason == "ErrImagePull" || error.reason == "ErrImageNeverPull" {
-                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.reason)", fieldPath: field)
+            // The kubelet's wording: image errors are an event of their own followed by
+            // "Error: <reason>"; any other start failure is "Error: <message>".
+            switch error.reason {
+            case "ErrImagePull":
+                await events.record(
+                    pod, type: "Warning", reason: "Failed",
+                    message: "Failed to pull image \"\(container.image ?? "")\": \(error.message)", fieldPath: field)
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: ErrImagePull", fieldPath: field)
+            case "ErrImageNeverPull":
+                await events.record(pod, type: "Warning", reason: "ErrImageNeverPull", message: error.message, fieldPath: field)
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: ErrImageNeverPull", fieldPath: field)
+            default:
+                await events.record(pod, type: "Warning", reason: "Failed", message: "Error: \(error.message)", fieldPath: field)
             }
         } catch {
             startFailureTimes[name] = now

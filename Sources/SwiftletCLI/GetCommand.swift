@@ -89,6 +89,7 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     private func getEvents() throws {
+        if watch { return try watchEvents() }
         let list = try client.client.listEvents(namespace: namespace, fieldSelector: fieldSelector)
         switch output {
         case .json: writeOut(try ObjectOutput.json(list))
@@ -99,7 +100,31 @@ struct GetCommand: AsyncParsableCommand {
                 printError(allNamespaces ? "No resources found" : "No resources found in \(ns.namespace) namespace.")
                 return
             }
-            writeOut(EventPrinter.table(list.items, now: Date(), withNamespace: allNamespaces))
+            writeOut(EventPrinter.table(list.items, now: Date(), withNamespace: allNamespaces, headers: !noHeaders))
+        }
+    }
+
+    /// `kubectl get events -w`: the kept events, then one row per change. Rows of a deleted
+    /// (expired or evicted) event are not printed, as kubectl prints none for a plain table.
+    private func watchEvents() throws {
+        var first = true
+        try client.client.watchEvents(namespace: namespace, fieldSelector: fieldSelector) { change in
+            if change.type == "DELETED" { return true }
+            do {
+                switch output {
+                case .json: writeOut(try ObjectOutput.json(change.object))
+                case .yaml: writeOut("---\n" + (try ObjectOutput.yaml(change.object)))
+                case .name: writeOut("event/\(change.object.metadata.name ?? "")\n")
+                case .wide, nil:
+                    writeOut(EventPrinter.table(
+                        [change.object], now: Date(), withNamespace: allNamespaces, headers: first && !noHeaders))
+                }
+            } catch {
+                printError("error: \(error)")
+                return false
+            }
+            first = false
+            return true
         }
     }
 

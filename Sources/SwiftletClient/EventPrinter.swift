@@ -3,10 +3,10 @@ import SwiftletKube
 
 /// `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE first with `-A`).
 public enum EventPrinter {
-    public static func table(_ events: [Event], now: Date, withNamespace: Bool = false) -> String {
+    public static func table(_ events: [Event], now: Date, withNamespace: Bool = false, headers: Bool = true) -> String {
         var header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
         if withNamespace { header.insert("NAMESPACE", at: 0) }
-        var text = header.joined(separator: "\t") + "\n"
+        var text = headers ? header.joined(separator: "\t") + "\n" : ""
         for event in events.sorted(by: { $0.lastTimestamp < $1.lastTimestamp }) {
             let object = (event.involvedObject.kind ?? "").lowercased() + "/" + (event.involvedObject.name ?? "")
             var cells = [

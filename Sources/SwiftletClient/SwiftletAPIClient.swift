@@ -15,6 +15,11 @@ public struct SwiftletAPIClient: Sendable {
         public var object: Pod
     }
 
+    public struct EventWatchEvent: Decodable, Sendable {
+        public var type: String
+        public var object: Event
+    }
+
     public struct LogQuery: Sendable {
         public var container: String?
         public var follow = false
@@ -102,6 +107,24 @@ public struct SwiftletAPIClient: Sendable {
     public func listEvents(namespace: String?, fieldSelector: String? = nil) throws -> EventList {
         let base = namespace.map { "/api/v1/namespaces/\(escape($0))/events" } ?? "/api/v1/events"
         return try call("GET", base + query(["fieldSelector": fieldSelector]))
+    }
+
+    /// Streams event changes (first `ADDED` for every event kept) until `onEvent` returns false.
+    public func watchEvents(namespace: String?, fieldSelector: String? = nil, onEvent: (EventWatchEvent) -> Bool) throws {
+        let base = namespace.map { "/api/v1/namespaces/\(escape($0))/events" } ?? "/api/v1/events"
+        var lines = LineSplitter()
+        let response = try http.stream("GET", base + query(["watch": "true", "fieldSelector": fieldSelector])) {
+            chunk throws(ClientError) in
+            for line in lines.feed(chunk) where !line.isEmpty {
+                do {
+                    guard onEvent(try JSONDecoder().decode(EventWatchEvent.self, from: Data(line))) else { return false }
+                } catch {
+                    throw .decoding(what: "watch event", reason: String(describing: error))
+                }
+            }
+            return true
+        }
+        try check(response)
     }
 
     public func manifests() throws -> ManifestFileList { try call("GET", "/apis/swiftlet.dev/v1/manifests") }

@@ -7,6 +7,8 @@ import Synchronization
 public enum ProbeOutcome: Sendable, Hashable {
     case success
     case failure(String)
+    /// Passes, with the kubelet's `ProbeWarning` event (an HTTP redirect it did not follow).
+    case warning(String)
 }
 
 /// The kubelet's probe handlers (exec, TCP, HTTP GET), run from inside the pod: commands through
@@ -76,12 +78,16 @@ extension PodRuntime {
             case .success(let r): response = r
             case .failure(let error): return .failure(error.description)
             }
+            // A redirect not followed (no Location, or another host) passes with a warning, as
+            // the kubelet's DoHTTPProbe reports the 3xx it stopped at.
+            let terminated = ProbeOutcome.warning("Probe terminated redirects, Response body: \(response.body)")
             guard (300..<400).contains(response.status), let location = response.location else {
+                if (300..<400).contains(response.status) { return terminated }
                 return (200..<400).contains(response.status)
                     ? .success : .failure("HTTP probe failed with statuscode: \(response.status)")
             }
             guard let next = HTTPProbeResponse.sameHostPath(location, host: host, port: port) else {
-                return .success  // another host: the kubelet does not follow, and counts it as passing
+                return terminated
             }
             path = next
         }
@@ -178,6 +184,8 @@ enum PodConnection {
 struct HTTPProbeResponse {
     var status: Int
     var location: String?
+    /// Read only for a redirect (for the warning's text), at most the kubelet's 10 KiB.
+    var body = ""
 
     static func get(
         netnsOf pid: Int32, host: String, port: Int32, path: String, headers: [(String, String)], deadline: Date
@@ -215,7 +223,15 @@ struct HTTPProbeResponse {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while received.count < 16 * 1024 {
-            if let end = headerEnd(received) { return parse(Array(received[..<end]), url: url) }
+            if let end = headerEnd(received) {
+                return parse(Array(received[..<end]), url: url).map { head in
+                    var response = head
+                    if (300..<400).contains(head.status) {
+                        response.body = readBody(fd, start: Array(received[(end + 4)...]), deadline: deadline)
+                    }
+                    return response
+                }
+            }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             if poll(&pfd, 1, Int32(max(0, deadline.timeIntervalSinceNow) * 1000)) <= 0 {
                 return .failure(ProbeConnectionError(description: "Get \"\(url)\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"))
@@ -227,6 +243,22 @@ struct HTTPProbeResponse {
         }
         if let end = headerEnd(received) { return parse(Array(received[..<end]), url: url) }
         return .failure(ProbeConnectionError(description: "Get \"\(url)\": malformed HTTP response"))
+    }
+
+    /// The rest of the response up to end of stream, 10 KiB (the kubelet's `maxRespBodyLength`)
+    /// or the deadline, whichever comes first (the request asked the server to close).
+    static func readBody(_ fd: Int32, start: [UInt8], deadline: Date) -> String {
+        var body = start
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while body.count < 10 * 1024 {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, Int32(max(0, deadline.timeIntervalSinceNow) * 1000)) <= 0 { break }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            if n <= 0 { break }
+            body.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: body.prefix(10 * 1024), as: UTF8.self)
     }
 
     static func headerEnd(_ bytes: [UInt8]) -> Int? {

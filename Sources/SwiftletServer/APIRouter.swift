@@ -298,16 +298,6 @@ struct APIRouter: Sendable {
         }
         return WallTime(seconds: parsed.seconds, nanoseconds: parsed.nanoseconds)
     }
-
-    // MARK: events
-
-    private func listEvents(_ r: APIRequest, namespace: String?) async throws -> APIResponse {
-        let (_, fields) = try selectors(r, fields: FieldSelector.eventFields)
-        let events = await backend.listEvents(namespace: namespace).filter {
-            (namespace == nil || ($0.metadata.namespace ?? "default") == namespace) && fields.matches($0)
-        }
-        return .json(EventList(items: events))
-    }
 }
 
 /// `GET /version`, shaped like `k8s.io/apimachinery/pkg/version.Info`.

@@ -19,6 +19,8 @@ public protocol PodAPIBackend: Sendable {
     func containerLog(namespace: String, pod: String, container: String?, previous: Bool) async throws
         -> ContainerLogSource
     func listEvents(namespace: String?) async -> [Event]
+    /// `ADDED` for every event kept now, then every change, until the server stops iterating.
+    func watchEvents() async throws -> AsyncStream<EventWatchEvent>
     func manifestFiles() async -> [ManifestFileStatus]
     /// The kubelet's Summary API (`GET /stats/summary`); nil when the backend has no stats (404).
     func statsSummary() async -> StatsSummary?
@@ -49,6 +51,7 @@ extension PodAPIBackend {
     public func metrics() async -> String? { nil }
     public func observeRequest(method: String, path: String, code: Int, seconds: Double) async {}
     public func requestDrain() async throws -> String { throw APIError.pathNotFound }
+    public func watchEvents() async throws -> AsyncStream<EventWatchEvent> { throw APIError.pathNotFound }
 }
 
 /// One frame of a watch: `{"type":"ADDED|MODIFIED|DELETED","object":{...}}`.
