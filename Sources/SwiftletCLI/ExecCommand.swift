@@ -32,54 +32,12 @@ struct ExecCommand: ParsableCommand {
             let session = try ExecConnection(
                 socketPath: client.socketPath, namespace: ns.namespace, pod: pod, container: name, command: command,
                 stdin: stdin, tty: terminal)
-            result = try run(session, terminal: terminal)
+            result = try runInteractive(session, stdin: stdin, terminal: terminal)
         }
         guard let result else { return }
         if result.exitCode != 0 {
             printError("command terminated with exit code \(result.exitCode)")
             throw ExitCode(result.exitCode)
-        }
-    }
-
-    private func run(_ session: ExecConnection, terminal: Bool) throws -> ExecResult {
-        var saved: termios?
-        var resizeSource: (any DispatchSourceSignal)?
-        if terminal {
-            if let size = Terminal.size(1) ?? Terminal.size(0) { session.resize(TerminalSize(width: size.columns, height: size.rows)) }
-            signal(SIGWINCH, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
-            source.setEventHandler {
-                if let size = Terminal.size(1) ?? Terminal.size(0) {
-                    session.resize(TerminalSize(width: size.columns, height: size.rows))
-                }
-            }
-            source.resume()
-            resizeSource = source
-            saved = Terminal.makeRaw(0)
-        }
-        defer {
-            resizeSource?.cancel()
-            if let saved { Terminal.restore(0, saved) }
-        }
-        if stdin {
-            Thread.detachNewThread {
-                var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-                    if n > 0 {
-                        session.sendStdin(Array(buffer[0..<n]))
-                    } else if n < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        break
-                    }
-                }
-                session.closeStdin()
-            }
-        }
-        return try session.run { channel, bytes in
-            let fd: Int32 = channel == .stderr ? 2 : 1
-            try? FileIO.writeAll(fd, bytes, subject: channel == .stderr ? "stderr" : "stdout")
         }
     }
 }

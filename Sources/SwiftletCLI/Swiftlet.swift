@@ -23,7 +23,7 @@ struct Swiftlet: AsyncParsableCommand {
             """,
         subcommands: [
             DaemonCommand.self, ImagesCommand.self,
-            GetCommand.self, DescribeCommand.self, LogsCommand.self, ExecCommand.self, RunCommand.self,
+            GetCommand.self, DescribeCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self, RunCommand.self,
             CreateCommand.self, ApplyCommand.self, DeleteCommand.self, TopCommand.self, DrainCommand.self,
             VersionCommand.self,
         ])

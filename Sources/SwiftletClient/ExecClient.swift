@@ -22,16 +22,30 @@ public final class ExecConnection: Sendable {
     }
 
     /// Connects and sends the request head; throws the server's `Status` for a refused exec.
-    public init(
+    public convenience init(
         socketPath: String, namespace: String, pod: String, container: String?, command: [String], stdin: Bool, tty: Bool
     ) throws {
-        self.socketPath = socketPath
-        let connection = try SocketConnection(path: socketPath)
         var query = command.map { "command=\(Self.escape($0))" }
         if let container { query.append("container=\(Self.escape(container))") }
         if stdin { query.append("stdin=true") }
         if tty { query.append("tty=true") }
         let path = "/api/v1/namespaces/\(Self.escape(namespace))/pods/\(Self.escape(pod))/exec?" + query.joined(separator: "&")
+        try self.init(socketPath: socketPath, path: path)
+    }
+
+    /// `swiftlet attach`: the same stream, joined to the container's own stdio.
+    public convenience init(socketPath: String, namespace: String, pod: String, attachTo container: String?, stdin: Bool, tty: Bool) throws {
+        var query: [String] = []
+        if let container { query.append("container=\(Self.escape(container))") }
+        if stdin { query.append("stdin=true") }
+        if tty { query.append("tty=true") }
+        let path = "/api/v1/namespaces/\(Self.escape(namespace))/pods/\(Self.escape(pod))/attach?" + query.joined(separator: "&")
+        try self.init(socketPath: socketPath, path: path)
+    }
+
+    private init(socketPath: String, path: String) throws {
+        self.socketPath = socketPath
+        let connection = try SocketConnection(path: socketPath)
         let head = "POST \(path) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: swiftlet-cli\r\n"
             + "Content-Type: application/vnd.swiftlet.exec-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
         do { try connection.send(Array(head.utf8)) } catch {

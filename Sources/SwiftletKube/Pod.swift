@@ -150,6 +150,8 @@ public struct Container: Codable, Hashable, Sendable {
     public var terminationMessagePath: String?
     public var terminationMessagePolicy: String?
     public var stdin: Bool?
+    /// Close the container's stdin once the first attach session that used it ends.
+    public var stdinOnce: Bool?
     public var tty: Bool?
     public var resources: ResourceRequirements?
     public var securityContext: SecurityContext?
@@ -169,7 +171,7 @@ public struct Container: Codable, Hashable, Sendable {
         case name, image, imagePullPolicy, command, args, workingDir, env, ports, restartPolicy
         case terminationMessagePath, terminationMessagePolicy, stdin, tty, resources, securityContext
         case livenessProbe, readinessProbe, startupProbe, lifecycle
-        case envFrom, volumeMounts
+        case envFrom, volumeMounts, stdinOnce
     }
 
     // `name` is decoded leniently so a missing name is a validation error naming the field.
@@ -188,6 +190,7 @@ public struct Container: Codable, Hashable, Sendable {
         terminationMessagePolicy = try c.decodeIfPresent(String.self, forKey: .terminationMessagePolicy)
         stdin = try c.decodeIfPresent(Bool.self, forKey: .stdin)
         tty = try c.decodeIfPresent(Bool.self, forKey: .tty)
+        stdinOnce = try c.decodeIfPresent(Bool.self, forKey: .stdinOnce)
         resources = try c.decodeIfPresent(ResourceRequirements.self, forKey: .resources)
         securityContext = try c.decodeIfPresent(SecurityContext.self, forKey: .securityContext)
         livenessProbe = try c.decodeIfPresent(Probe.self, forKey: .livenessProbe)

@@ -23,6 +23,10 @@ public struct LaunchSpec: Hashable, Sendable {
     public var volumeMounts: [VolumeMount] = []
     /// When swiftlet-pause rotates the log file; nil: never (see ContainerLogFiles).
     public var logRotation: ContainerLogFiles.Rotation? = nil
+    /// `stdin: true`: swiftlet-pause keeps the write end of the container's stdin for `attach`
+    /// (else stdin is /dev/null); `stdinOnce` closes it after the first attach session.
+    public var openStdin = false
+    public var stdinOnce = false
 
     /// The confinement swiftlet-init applies before exec (capabilities as bit masks by number).
     public struct Security: Hashable, Sendable {
@@ -158,6 +162,7 @@ public struct LaunchSpec: Hashable, Sendable {
         for m in volumeMounts { file.append("volume", m.encoded) }
         security?.encode(into: &file)
         encodeLogRotation(into: &file)
+        encodeStdin(into: &file)
         return file.encoded()
     }
 
@@ -196,5 +201,6 @@ public struct LaunchSpec: Hashable, Sendable {
         security = try Security(decoding: file)
         volumeMounts = try file.all("volume").map { try VolumeMount(decoding: $0) }
         logRotation = try Self.decodeLogRotation(file)
+        try decodeStdin(file)
     }
 }

@@ -102,6 +102,9 @@ public enum PauseRequest: Hashable, Sendable {
     /// Deliver a signal to the container's process (its whole pid namespace dies with it when private).
     case signal(container: String, signal: Int32)
     case ping
+    /// Turn this connection into an attach stream of the running container (`AttachFrame`s);
+    /// `stdin`: the client sends input.
+    case attach(container: String, stdin: Bool)
     /// Kill every container, reap, and exit.
     case shutdown
 
@@ -110,6 +113,7 @@ public enum PauseRequest: Hashable, Sendable {
         case .start(let c, let a): return "start \(c) \(a)"
         case .signal(let c, let s): return "signal \(c) \(s)"
         case .ping: return "ping"
+        case .attach(let c, let stdin): return "attach \(c) \(stdin ? "stdin" : "nostdin")"
         case .shutdown: return "shutdown"
         }
     }
@@ -123,6 +127,9 @@ public enum PauseRequest: Hashable, Sendable {
         case ("signal", 3):
             guard let s = Int32(parts[2]) else { return nil }
             self = .signal(container: String(parts[1]), signal: s)
+        case ("attach", 3):
+            guard parts[2] == "stdin" || parts[2] == "nostdin" else { return nil }
+            self = .attach(container: String(parts[1]), stdin: parts[2] == "stdin")
         case ("ping", 1): self = .ping
         case ("shutdown", 1): self = .shutdown
         default: return nil

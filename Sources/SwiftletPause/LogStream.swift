@@ -12,6 +12,8 @@ struct LogStream {
     let stream: String
     var container: String { log.container }
     private var partial: [UInt8] = []
+    /// What was read since the pause last forwarded it to attached clients; nil while none is attached.
+    var tee: [UInt8]?
 
     init(fd: Int32, log: ContainerLogWriter, stream: String) {
         self.fd = fd
@@ -37,6 +39,7 @@ struct LogStream {
     }
 
     private mutating func append(_ chunk: ArraySlice<UInt8>) {
+        tee?.append(contentsOf: chunk)
         var out: [UInt8] = []
         let stamp = Array(WallTime.now().rfc3339Nano.utf8)
         var start = chunk.startIndex

@@ -21,6 +21,9 @@ struct PauseProcess {
     var namespaceInit: pid_t?
     var children: [pid_t: Child] = [:]
     var streams: [LogStream] = []
+    var attachments: [Attachment] = []
+    /// Stdin pipes of running `stdin: true` containers, by name.
+    var stdins: [String: ContainerStdin] = [:]
     var buffer = [UInt8](repeating: 0, count: 16 * 1024)
     var shuttingDown = false
 
@@ -88,17 +91,28 @@ struct PauseProcess {
             var fds = [pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)]
             fds.append(pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0))
             for s in streams { fds.append(pollfd(fd: s.fd, events: Int16(POLLIN), revents: 0)) }
+            let streamCount = streams.count
+            for a in attachments { fds.append(pollfd(fd: a.fd, events: Int16(POLLIN), revents: 0)) }
+            let attachmentCount = attachments.count
+            for s in stdins.values where !s.pending.isEmpty { fds.append(pollfd(fd: s.fd, events: Int16(POLLOUT), revents: 0)) }
             let n = poll(&fds, nfds_t(fds.count), -1)
             if n < 0 { continue }
             if fds[0].revents != 0 { handleSignals() }
             if fds[1].revents != 0 { acceptRequest() }
             var closed: [Int32] = []
-            for pfd in fds.dropFirst(2) where pfd.revents != 0 {
-                if let i = streams.firstIndex(where: { $0.fd == pfd.fd }), !streams[i].pump(buffer: &buffer) {
-                    closed.append(pfd.fd)
+            var touched: Set<String> = []
+            for pfd in fds.dropFirst(2).prefix(streamCount) where pfd.revents != 0 {
+                if let i = streams.firstIndex(where: { $0.fd == pfd.fd }) {
+                    if !streams[i].pump(buffer: &buffer) { closed.append(pfd.fd) }
+                    touched.insert(streams[i].container)
                 }
             }
+            for container in touched { forwardOutput(of: container) }
             closeStreams(closed)
+            for pfd in fds.dropFirst(2 + streamCount).prefix(attachmentCount) where pfd.revents != 0 { readAttachment(pfd.fd) }
+            for pfd in fds.dropFirst(2 + streamCount + attachmentCount) where pfd.revents != 0 {
+                if let name = stdins.first(where: { $0.value.fd == pfd.fd })?.key { flushStdin(name) }
+            }
         }
     }
 
@@ -133,8 +147,10 @@ struct PauseProcess {
             for i in streams.indices where streams[i].container == child.name {
                 if !streams[i].pump(buffer: &buffer) { closed.append(streams[i].fd) }
             }
+            forwardOutput(of: child.name)
             closeStreams(closed)
             let record = exitRecord(child, status: status)
+            endAttachments(of: child.name, exitCode: record.exitCode)
             let path = RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt)
             do { try FileIO.writeAtomically(path, record.encoded()) } catch {
                 FileIO.report("swiftlet-pause: cannot record exit of \(child.name): \(error)")
@@ -145,12 +161,18 @@ struct PauseProcess {
     mutating func acceptRequest() {
         let fd = swl_accept_cloexec(listenFD)
         if fd < 0 { return }
-        defer { close(fd) }
         UnixSocket.setTimeout(fd, milliseconds: 2000)
         guard let line = try? UnixSocket.readLine(fd, subject: "control"), let request = PauseRequest(line: line) else {
             try? FileIO.writeAll(fd, "error bad request\n", subject: "control")
+            close(fd)
             return
         }
+        // An attach keeps its connection (see PauseProcess+Attach).
+        if case .attach(let container, let stdin) = request {
+            attach(fd, container: container, stdin: stdin)
+            return
+        }
+        defer { close(fd) }
         let reply: String
         do {
             reply = try handle(request)
@@ -171,6 +193,8 @@ struct PauseProcess {
             guard let child = children.values.first(where: { $0.name == name }) else { return "error not running" }
             try syscallRetrying("kill", name) { kill(child.pid, sig) }
             return "ok"
+        case .attach:
+            return "error attach is a stream"
         case .start(let name, let attempt):
             if children.values.contains(where: { $0.name == name }) { return "error \(name) is already running" }
             let pid = try start(name: name, attempt: attempt)
@@ -189,6 +213,8 @@ struct PauseProcess {
         let log = try ContainerLogWriter(path: spec.logPath, container: name, rotation: spec.logRotation)
         let out = try Spawn.pipe()
         let err = try Spawn.pipe()
+        // `stdin: true`: a pipe whose write end stays here for attach; else /dev/null.
+        let input = spec.openStdin ? try Spawn.pipe() : nil
         // Prepared before fork: the child must not allocate (it only dup2s and execs).
         let argv: [UnsafeMutablePointer<CChar>?] =
             [strdup(options.initPath), strdup(launchPath), strdup(dir.statusDir), strdup(name), strdup(String(attempt)), nil]
@@ -199,6 +225,7 @@ struct PauseProcess {
         if pid < 0 {
             let e = swl_errno()
             [out.read, out.write, err.read, err.write].forEach { close($0) }
+            if let input { close(input.read); close(input.write) }
             throw SystemError("clone", name, errno: e)
         }
         if pid == 0 {
@@ -207,8 +234,12 @@ struct PauseProcess {
             sigprocmask(SIG_SETMASK, &none, nil)
             signal(SIGPIPE, SIG_DFL)
             setsid()
-            let null = open("/dev/null", O_RDONLY)
-            dup2(null, 0)
+            if let input {
+                dup2(input.read, 0)
+            } else {
+                let null = open("/dev/null", O_RDONLY)
+                dup2(null, 0)
+            }
             dup2(out.write, 1)
             dup2(err.write, 2)
             execve(options.initPath, argv, envp)
@@ -216,6 +247,12 @@ struct PauseProcess {
         }
         close(out.write)
         close(err.write)
+        if let input {
+            close(input.read)
+            _ = fcntl(input.write, F_SETFL, fcntl(input.write, F_GETFL) | O_NONBLOCK)
+            if let old = stdins.removeValue(forKey: name) { close(old.fd) }
+            stdins[name] = ContainerStdin(fd: input.write, once: spec.stdinOnce)
+        }
         _ = fcntl(out.read, F_SETFL, O_NONBLOCK)
         _ = fcntl(err.read, F_SETFL, O_NONBLOCK)
         streams.append(LogStream(fd: out.read, log: log, stream: "stdout"))
@@ -253,6 +290,8 @@ struct PauseProcess {
             }
         }
         closeStreams(streams.map(\.fd))
+        for a in attachments { close(a.fd) }
+        for s in stdins.values { close(s.fd) }
         unlink(options.runDirectory.controlSocket)
         exit(0)
     }

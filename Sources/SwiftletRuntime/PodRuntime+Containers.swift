@@ -62,6 +62,8 @@ extension PodRuntime {
             launch.oomScoreAdj = oomScoreAdj
             launch.security = security
             launch.volumeMounts = volumeMounts
+            launch.openStdin = container.stdin == true
+            launch.stdinOnce = container.stdin == true && container.stdinOnce == true
             launch.logRotation = ContainerLogFiles.Rotation(
                 maxSize: configuration.containerLogMaxSize, maxFiles: configuration.containerLogMaxFiles)
             if let seccompProgram {

@@ -141,6 +141,9 @@ struct APIRouter: Sendable {
         case 5 where rest[0] == "namespaces" && rest[2] == "pods" && rest[4] == "exec":
             try allow(r, "POST")
             return try await exec(r, namespace: rest[1], name: rest[3])
+        case 5 where rest[0] == "namespaces" && rest[2] == "pods" && rest[4] == "attach":
+            try allow(r, "POST")
+            return try await attach(r, namespace: rest[1], name: rest[3])
         case 5 where rest[0] == "namespaces" && rest[2] == "pods" && rest[4] == "log":
             try allow(r, "GET")
             return try await podLog(r, namespace: rest[1], name: rest[3])

@@ -57,8 +57,12 @@ extension APIRouter {
         let request = ExecRequest(
             namespace: namespace, pod: name, container: r.query["container"].flatMap { $0.isEmpty ? nil : $0 },
             command: command, stdin: r.flag("stdin"), tty: r.flag("tty"))
-        let session = try await backend.startExec(request)
-        return .stream(contentType: Self.execContentType) { write in
+        return Self.streaming(try await backend.startExec(request), body: body)
+    }
+
+    /// Runs a session over the request body (client frames) and the response (output frames, then the result).
+    static func streaming(_ session: ExecSession, body: AsyncStream<[UInt8]>) -> APIResponse {
+        .stream(contentType: Self.execContentType) { write in
             let (frames, sink) = AsyncStream.makeStream(of: ExecFrame.self)
             let decoder = Task {
                 var decoder = ExecFrameDecoder()

@@ -16,13 +16,13 @@ struct HTTPConnection: Sendable {
         var bodyStream: AsyncStream<[UInt8]>? = nil
     }
 
-    /// `POST .../pods/{name}/exec`: its body is the client's half of a two-way stream.
+    /// `POST .../pods/{name}/exec` and `.../attach`: the body is the client's half of a two-way stream.
     private static func streamsBody(_ head: HTTPRequestHead) -> Bool {
         guard head.method == .POST else { return false }
         let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
         let segments = path.split(separator: "/")
         return segments.count == 7 && segments[0] == "api" && segments[2] == "namespaces" && segments[4] == "pods"
-            && segments[6] == "exec"
+            && (segments[6] == "exec" || segments[6] == "attach")
     }
 
     func serve() async {

@@ -35,6 +35,8 @@ public protocol PodAPIBackend: Sendable {
     func requestDrain() async throws -> String
     /// Checks an exec request (pod, container running) and returns the session to run; throws `APIError`.
     func startExec(_ request: ExecRequest) async throws -> ExecSession
+    /// Checks an attach request (pod, container running, stdin enabled) and returns the session; throws `APIError`.
+    func startAttach(_ request: AttachRequest) async throws -> ExecSession
     // Stored kinds (ConfigMaps, Secrets, ...), by resource name; see ObjectAPIBackend.swift.
     func listObjects(resource: String, namespace: String?) async throws -> [AnyKubeObject]
     func getObject(resource: String, namespace: String, name: String) async throws -> AnyKubeObject

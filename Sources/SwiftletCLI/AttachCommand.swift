@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import SwiftletClient
+import SwiftletKube
+
+/// `swiftlet attach POD [-c C] [-i] [-t]`, like `kubectl attach`: the container's own output from
+/// now on, and with `-i` our stdin into its stdin (`stdin: true` in its spec).
+struct AttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach", abstract: "Attach to the process of a running container.",
+        discussion: "Streams the container's output until it exits; -i passes stdin (the container needs stdin: true).")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var ns: NamespaceOptions
+    @Argument(help: "The pod name.") var pod: String
+    @Option(name: [.short, .customLong("container")], help: "The container name (default: the pod's default container).")
+    var container: String?
+    @Flag(name: [.customShort("i"), .customLong("stdin")], help: "Pass stdin to the container.") var stdin = false
+    @Flag(name: [.customShort("t"), .customLong("tty")], help: "Stdin is a TTY (not supported yet: see Docs/limits.md).")
+    var tty = false
+
+    func run() throws {
+        try reportingErrors {
+            let name = container ?? defaultContainer(client: client.client, namespace: ns.namespace, pod: pod)
+            if tty {
+                // Containers get pipes, never a terminal, so there is none to attach to (kubectl's wording).
+                printError("Unable to use a TTY - container \(name ?? pod) did not allocate one")
+            }
+            let session = try ExecConnection(
+                socketPath: client.socketPath, namespace: ns.namespace, pod: pod, attachTo: name, stdin: stdin, tty: false)
+            _ = try runInteractive(session, stdin: stdin, terminal: false)
+        }
+    }
+}
