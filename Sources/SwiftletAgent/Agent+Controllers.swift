@@ -45,6 +45,7 @@ extension Agent {
             controllerLoop.rerun = false
             passes += 1
             await syncReplicaSets()
+            await syncJobs()
             await collectGarbage()
         } while controllerLoop.rerun && passes < 10 && !draining
     }
@@ -113,7 +114,7 @@ extension Agent {
         update(&current)
         guard current != before else { return }
         let stored = storeObject(AnyKubeObject(current), source: entry.source)
-        if entry.source == .api { try? apiObjects.save(stored) }
+        if entry.source == .api { try? apiObjects.save(stored) } else { try? fileObjectStatus.save(stored) }
     }
 
     /// Changes an API pod's ownerReferences (adoption, release, orphaning), persisted like a PUT.

@@ -22,7 +22,10 @@ extension Agent {
         let wanted = Dictionary(desired.map { (ObjectStore.key($0.object), $0) }, uniquingKeysWith: { a, _ in a })
         for (key, entry) in objects.entries {
             guard case .file = entry.source, wanted[key] == nil else { continue }
-            if let gone = objects.remove(key: key) { objectRemoved(gone.object) }
+            if let gone = objects.remove(key: key) {
+                fileObjectStatus.remove(resource: gone.object.resource, namespace: gone.object.value.namespace, name: gone.object.value.name)
+                objectRemoved(gone.object)
+            }
         }
         for (key, claim) in wanted {
             if let existing = objects.entries[key], existing.source == .api {
@@ -33,8 +36,17 @@ extension Agent {
             if value.metadata.uid == nil {
                 value.metadata.uid = manifestObjectUID(
                     kind: claim.object.kind, namespace: value.namespace, name: value.name, filePath: claim.path)
+                // Defaults that need the uid (a Job's generated selector).
+                value.applyDefaults()
             }
-            if let existing = objects.entries[key] { value = value.preservingStatus(of: existing.object.value) }
+            if let existing = objects.entries[key] {
+                value = value.preservingStatus(of: existing.object.value)
+            } else if let saved = fileObjectStatus.load(resource: claim.object.resource, namespace: value.namespace, name: value.name),
+                saved.metadata.uid == value.metadata.uid
+            {
+                // The status a controller wrote before a restart.
+                value = value.preservingStatus(of: saved)
+            }
             storeObject(AnyKubeObject(value), source: .file(claim.path))
         }
     }
@@ -94,7 +106,9 @@ extension Agent {
         if value.metadata.name?.isEmpty ?? true, let prefix = value.metadata.generateName {
             value.metadata.name = prefix + String(UUID().uuidString.lowercased().prefix(5))
         }
-        value.metadata.uid = nil
+        // The uid is assigned before defaulting and validation, as the API server does (a Job's
+        // generated selector is made of it).
+        value.metadata.uid = UUID().uuidString.lowercased()
         value.metadata.resourceVersion = nil
         value.metadata.creationTimestamp = nil
         let valid: AnyKubeObject
@@ -114,10 +128,11 @@ extension Agent {
     }
 
     public func replaceObject(_ object: AnyKubeObject) async throws -> AnyKubeObject {
-        let value = object.value
+        var value = object.value
         guard let entry = objects.get(resource: object.resource, namespace: value.namespace, name: value.name) else {
             throw APIError.notFound(object.resource, name: value.name)
         }
+        value.metadata.uid = entry.object.metadata.uid
         if case .file(let path) = entry.source {
             throw APIError(
                 code: 403, reason: "Forbidden",

@@ -51,6 +51,9 @@ public actor Agent {
     var objects = ObjectStore()
     var controllerLoop = ControllerLoop()
     let apiObjects: APIObjectStore
+    /// The controller-written `.status` of file-defined objects (Job counts, CronJob schedule
+    /// times), which the manifest files cannot hold but a restart must not lose.
+    let fileObjectStatus: APIObjectStore
     var objectWatchers: [UUID: (resource: String, continuation: AsyncStream<ObjectWatchEvent>.Continuation)] = [:]
 
     enum PodSource: Sendable { case file, api }
@@ -63,6 +66,7 @@ public actor Agent {
         self.events = EventRecorder(nodeName: configuration.nodeName, metrics: agentMetrics)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
+        self.fileObjectStatus = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/objectstatus")
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)

@@ -17,6 +17,10 @@ public struct AgentConfiguration: Sendable {
     public var manifestRescanInterval: TimeInterval = 20
     /// Every pod is re-synced at least this often even without an event (the kubelet's PLEG relist).
     public var housekeepingInterval: TimeInterval = 2
+    /// The Job controller's pod-failure back-off.
+    public var jobBackoff = JobBackoff()
+    /// Test only: how much faster than real time the CronJob schedule clock runs.
+    public var scheduleClockSpeed: Double = 1
     /// `status.hostIP` of every pod; nil: the host's first non-loopback IPv4 address.
     public var hostIP: String?
     /// `pids.max` of every pod cgroup (the kubelet's podPidsLimit); nil: unlimited.

@@ -91,6 +91,13 @@ struct APIObjectStore: Sendable {
         try? FileManager.default.removeItem(atPath: path(resource: resource, namespace: namespace, name: name))
     }
 
+    func load(resource: String, namespace: String, name: String) -> (any KubeObject)? {
+        guard let type = KubeObjectKinds.type(resource: resource),
+            let data = FileManager.default.contents(atPath: path(resource: resource, namespace: namespace, name: name))
+        else { return nil }
+        return try? KubeObjectDecoder.decode(type, json: data)
+    }
+
     func load() -> [AnyKubeObject] {
         var out: [AnyKubeObject] = []
         for type in KubeObjectKinds.all {

@@ -121,6 +121,7 @@ actor PodWorker {
         pod.metadata.labels = metadata.labels
         pod.metadata.annotations = metadata.annotations
         pod.metadata.ownerReferences = metadata.ownerReferences
+        pod.metadata.finalizers = metadata.finalizers
         await publishCurrent()
     }
 

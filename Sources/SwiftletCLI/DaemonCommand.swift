@@ -33,6 +33,10 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Maximum crash-loop back-off in seconds (kubelet: 300).") var backoffMax: String?
     @Option(help: "Seconds between full re-syncs of every pod.") var housekeepingInterval: String?
     @Option(help: "Seconds between full re-reads of the manifest directory.") var manifestRescanInterval: String?
+    @Option(help: "First back-off in seconds before a failed Job pod is replaced (Job controller: 10).") var jobBackoffInitial: String?
+    @Option(help: "Maximum Job pod-failure back-off in seconds (Job controller: 600).") var jobBackoffMax: String?
+    @Option(help: "TEST ONLY: the CronJob schedule clock runs this many times faster than real time (default 1).")
+    var scheduleClockSpeed: String?
     @Option(help: "pids.max of every pod cgroup (the kubelet's podPidsLimit); -1 = unlimited.") var podPidsLimit: String?
     @Option(help: "Resources held back from pods, e.g. cpu=100m,memory=256Mi.") var systemReserved: String?
     @Option(help: "Seccomp for containers that name none: RuntimeDefault (default) or Unconfined.") var defaultSeccomp: String?
@@ -89,6 +93,7 @@ struct DaemonCommand: AsyncParsableCommand {
             ("registryConfig", registryConfig), ("imageGcHighThresholdPercent", imageGcHighThresholdPercent),
             ("imageGcLowThresholdPercent", imageGcLowThresholdPercent), ("imageMinimumGcAge", imageMinimumGcAge),
             ("containerLogMaxSize", containerLogMaxSize), ("containerLogMaxFiles", containerLogMaxFiles),
+            ("jobBackoffInitial", jobBackoffInitial), ("jobBackoffMax", jobBackoffMax), ("scheduleClockSpeed", scheduleClockSpeed),
         ]
     }
 

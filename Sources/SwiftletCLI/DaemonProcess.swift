@@ -104,6 +104,8 @@ struct DaemonProcess {
         configuration.backoffMaximum = settings.backoffMax
         configuration.housekeepingInterval = settings.housekeepingInterval
         configuration.manifestRescanInterval = settings.manifestRescanInterval
+        configuration.jobBackoff = JobBackoff(base: settings.jobBackoffInitial, maximum: settings.jobBackoffMax)
+        configuration.scheduleClockSpeed = settings.scheduleClockSpeed
         configuration.podPidsLimit = settings.podPidsLimit
         configuration.version = SwiftletBuild.version
         configuration.defaultSeccomp = settings.defaultSeccomp == "Unconfined" ? .unconfined : .runtimeDefault

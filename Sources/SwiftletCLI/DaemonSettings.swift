@@ -19,6 +19,9 @@ struct DaemonSettings: Sendable {
     var backoffMax: Double = 300
     var housekeepingInterval: Double = 2
     var manifestRescanInterval: Double = 20
+    var jobBackoffInitial: Double = 10
+    var jobBackoffMax: Double = 600
+    var scheduleClockSpeed: Double = 1
     var podPidsLimit: Int64?
     var defaultSeccomp = "RuntimeDefault"
     var podSecurityLevel = "baseline"
@@ -118,6 +121,15 @@ struct DaemonSettings: Sendable {
         },
         Setting(key: "manifestRescanInterval", help: "seconds between full re-reads of the manifest directory",
                 defaultText: "20") { $0.manifestRescanInterval = try seconds($1, $2) },
+        Setting(key: "jobBackoffInitial", help: "first Job pod-failure back-off, seconds", defaultText: "10") {
+            $0.jobBackoffInitial = try seconds($1, $2)
+        },
+        Setting(key: "jobBackoffMax", help: "Job pod-failure back-off ceiling, seconds", defaultText: "600") {
+            $0.jobBackoffMax = try seconds($1, $2)
+        },
+        Setting(key: "scheduleClockSpeed", help: "TEST ONLY: CronJob schedule clock speed-up factor", defaultText: "1") {
+            $0.scheduleClockSpeed = try seconds($1, $2)
+        },
         Setting(key: "podPidsLimit", help: "pids.max of every pod cgroup; -1 = unlimited", defaultText: "-1") { s, v, k in
             let limit = try integer(v, k, minimum: -1)
             s.podPidsLimit = limit < 0 ? nil : limit

@@ -47,7 +47,10 @@ extension KubeObject {
 
 /// The stored kinds, by `kind` (manifest files) and by resource (API paths).
 public enum KubeObjectKinds {
-    public static let all: [any KubeObject.Type] = [ConfigMap.self, Secret.self, ReplicaSet.self]
+    public static let all: [any KubeObject.Type] = [
+        ConfigMap.self, Secret.self, ReplicaSet.self,
+        Job.self,
+    ]
 
     public static func type(kind: String, apiVersion: String) -> (any KubeObject.Type)? {
         all.first { $0.kind == kind && $0.apiVersion == apiVersion }

@@ -31,23 +31,12 @@ public enum ReplicaSetController {
 
     public static func plan(_ rs: ReplicaSet, pods: [Pod], now: Date) -> ReplicaSetPlan {
         var plan = ReplicaSetPlan()
-        let selector = rs.spec.selector ?? WorkloadSelector()
-        var owned: [Pod] = []
-        for pod in pods where pod.namespace == rs.namespace {
-            let matches = selector.matches(pod.metadata.labels)
-            if let ref = controllerRef(of: pod) {
-                guard ref.uid == rs.metadata.uid else { continue }
-                if matches {
-                    owned.append(pod)
-                } else if pod.metadata.deletionTimestamp == nil {
-                    plan.release.append(pod.uid)
-                }
-            } else if matches, pod.metadata.deletionTimestamp == nil, rs.metadata.deletionTimestamp == nil {
-                plan.adopt.append(pod.uid)
-                owned.append(pod)
-            }
-        }
-        let active = owned.filter(isActive)
+        let claim = claim(
+            pods: pods, namespace: rs.namespace, selector: rs.spec.selector ?? WorkloadSelector(), ownerUID: rs.metadata.uid,
+            ownerDeleting: rs.metadata.deletionTimestamp != nil)
+        plan.adopt = claim.adopt
+        plan.release = claim.release
+        let active = claim.owned.filter(isActive)
         let diff = active.count - Int(rs.replicas)
         if diff < 0 {
             plan.create = min(-diff, burstReplicas)
@@ -56,6 +45,32 @@ public enum ReplicaSetController {
         }
         plan.status = status(rs, active: active, now: now)
         return plan
+    }
+
+    /// `ClaimPods` for any pod controller: the pods it owns (its controller reference and matching
+    /// labels, adopted orphans included), the orphans it adopts (not while it is being deleted)
+    /// and the owned pods it releases because their labels no longer match.
+    public static func claim(pods: [Pod], namespace: String, selector: WorkloadSelector, ownerUID: String?, ownerDeleting: Bool)
+        -> (owned: [Pod], adopt: [String], release: [String])
+    {
+        var owned: [Pod] = []
+        var adopt: [String] = []
+        var release: [String] = []
+        for pod in pods where pod.namespace == namespace {
+            let matches = selector.matches(pod.metadata.labels)
+            if let ref = controllerRef(of: pod) {
+                guard ref.uid == ownerUID else { continue }
+                if matches {
+                    owned.append(pod)
+                } else if pod.metadata.deletionTimestamp == nil {
+                    release.append(pod.uid)
+                }
+            } else if matches, pod.metadata.deletionTimestamp == nil, !ownerDeleting {
+                adopt.append(pod.uid)
+                owned.append(pod)
+            }
+        }
+        return (owned, adopt, release)
     }
 
     /// `calculateStatus`, counted over the active pods the set owns before this sync's changes.
