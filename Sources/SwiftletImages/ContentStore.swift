@@ -251,9 +251,9 @@ final class BlobWriter {
     }
 
     /// Ends a failed download: a resumable one keeps its bytes for the next attempt, unless they are
-    /// wrong (`keep` false: digest or size mismatch), which are dropped.
+    /// wrong (`keep` false: digest or size mismatch), which are dropped; an empty file is dropped too.
     func suspend(keep: Bool) {
-        guard resumable, keep, !closed else { return abandon() }
+        guard resumable, keep, written > 0, !closed else { return abandon() }
         closed = true
         close(fd)
     }

@@ -77,6 +77,12 @@ final class ResumableDownloadTests: XCTestCase {
         XCTAssertEqual(tmp, [], "idle: garbage collection drops it")
     }
 
+    func testAFailedRequestLeavesNoEmptyPartial() throws {
+        let writer = try store.content.resumableWriter(expected: descriptor)
+        writer.suspend(keep: true)  // e.g. the registry answered 401 before any byte
+        XCTAssertEqual(tmp, [])
+    }
+
     func testContentRangeStart() {
         XCTAssertEqual(RegistryClient.contentRangeStart("bytes 100-299999/300000"), 100)
         XCTAssertNil(RegistryClient.contentRangeStart("bytes */300000"))
