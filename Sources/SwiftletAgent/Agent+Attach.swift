@@ -79,8 +79,15 @@ struct AttachRelay: Sendable {
         }
         let feeder = Task {
             guard sendFD >= 0 else { return }
-            for await frame in input where frame.channel == .stdin {
-                let message = AttachFrame(frame.payload.isEmpty ? .stdinEnd : .stdin, frame.payload)
+            for await frame in input {
+                let message: AttachFrame
+                switch frame.channel {
+                case .stdin: message = AttachFrame(frame.payload.isEmpty ? .stdinEnd : .stdin, frame.payload)
+                case .resize:
+                    guard let size = try? JSONDecoder().decode(TerminalSize.self, from: Data(frame.payload)) else { continue }
+                    message = AttachFrame(.resize, Array("\(size.width) \(size.height)".utf8))
+                default: continue
+                }
                 let sent = await offload { (try? UnixSocket.sendAll(sendFD, message.encoded, subject: "attach stdin")) != nil }
                 if !sent { return }
             }

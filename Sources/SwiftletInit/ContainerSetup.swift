@@ -28,6 +28,7 @@ struct ContainerSetup {
         try mountVolumes()
         try pivotRoot()
         try enterWorkingDirectory()
+        try attachTerminal()
         if let security = spec.security {
             try maskPaths(security)
             try applyIdentityAndCapabilities(security, seccomp: seccomp)

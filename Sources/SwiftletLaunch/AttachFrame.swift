@@ -12,6 +12,8 @@ public struct AttachFrame: Equatable, Sendable {
         case stdinEnd = 3
         /// Pause → agent: the container exited; the payload is its exit code in decimal. Last frame.
         case exit = 4
+        /// Agent → pause: the client's window, `COLUMNS ROWS` in decimal (`tty: true` containers).
+        case resize = 5
     }
 
     public var kind: Kind
@@ -55,11 +57,13 @@ public struct AttachFrame: Equatable, Sendable {
 
 extension LaunchSpec {
     func encodeStdin(into file: inout KeyValueFile) {
+        if tty { file.append("tty", "true") }
         guard openStdin else { return }
         file.append("stdin", stdinOnce ? "once" : "open")
     }
 
     mutating func decodeStdin(_ file: KeyValueFile) throws {
+        tty = file.first("tty") == "true"
         switch file.first("stdin") {
         case nil: break
         case "open": openStdin = true

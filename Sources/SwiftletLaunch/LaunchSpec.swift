@@ -27,6 +27,9 @@ public struct LaunchSpec: Hashable, Sendable {
     /// (else stdin is /dev/null); `stdinOnce` closes it after the first attach session.
     public var openStdin = false
     public var stdinOnce = false
+    /// `tty: true`: swiftlet-init opens a terminal in the container's devpts, makes it the command's
+    /// stdio and controlling terminal, and hands the master to swiftlet-pause over fd 3.
+    public var tty = false
 
     /// The confinement swiftlet-init applies before exec (capabilities as bit masks by number).
     public struct Security: Hashable, Sendable {

@@ -1,3 +1,4 @@
+import CSwiftletShim
 import Glibc
 import SwiftletLaunch
 import SwiftletSystem
@@ -20,6 +21,8 @@ struct ContainerStdin {
     var pending: [UInt8] = []
     /// `stdinOnce` and the first session that used stdin is over: close once `pending` is written.
     var closing = false
+    /// A terminal's master (a duplicate): closing it hangs nothing up, so end of input is ^D.
+    var terminal = false
 }
 
 extension PauseProcess {
@@ -81,10 +84,12 @@ extension PauseProcess {
             return
         }
         let container = attachments[i].container
-        for frame in frames where attachments[i].stdin {
+        let withStdin = attachments[i].stdin
+        for frame in frames {
             switch frame.kind {
-            case .stdin: stdins[container]?.pending.append(contentsOf: frame.payload)
-            case .stdinEnd: endStdinSession(container)
+            case .stdin where withStdin: stdins[container]?.pending.append(contentsOf: frame.payload)
+            case .stdinEnd where withStdin: endStdinSession(container)
+            case .resize: resizeTerminal(of: container, String(decoding: frame.payload, as: UTF8.self))
             default: continue
             }
         }
@@ -114,6 +119,8 @@ extension PauseProcess {
             s.closing = true
         }
         if s.closing && s.pending.isEmpty {
+            // The line discipline turns ^D at the start of a line into the reader's end of file.
+            if s.terminal { _ = write(s.fd, [4], 1) }
             close(s.fd)
             stdins[container] = nil
         } else {
@@ -138,5 +145,36 @@ extension PauseProcess {
         for a in attachments where a.container == container { close(a.fd) }
         attachments.removeAll { $0.container == container }
         if let s = stdins.removeValue(forKey: container) { close(s.fd) }
+        terminals[container] = nil
+    }
+
+    /// Waits (briefly: swiftlet-init sends it right after pivot_root) for the terminal's master and
+    /// reads the container's output from it from then on. Without it the container has no terminal:
+    /// swiftlet-init failed, and said why on the output pipes.
+    mutating func receiveTerminal(_ console: (Int32, Int32), container: String, spec: LaunchSpec, log: ContainerLogWriter) {
+        close(console.1)
+        UnixSocket.setTimeout(console.0, milliseconds: 10_000)
+        let master = swl_recv_fd(console.0)
+        close(console.0)
+        guard master >= 0 else { return }
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        // What a terminal shows is the container's stdout, as CRI runtimes log it.
+        streams.append(LogStream(fd: master, log: log, stream: "stdout"))
+        terminals[container] = master
+        if spec.openStdin {
+            let input = dup(master)
+            if input >= 0 {
+                _ = fcntl(input, F_SETFD, FD_CLOEXEC)
+                if let old = stdins.removeValue(forKey: container) { close(old.fd) }
+                stdins[container] = ContainerStdin(fd: input, once: spec.stdinOnce, terminal: true)
+            }
+        }
+    }
+
+    /// `COLUMNS ROWS` from an attached client.
+    func resizeTerminal(of container: String, _ size: String) {
+        guard let master = terminals[container] else { return }
+        let parts = size.split(separator: " ").compactMap { UInt16($0) }
+        if parts.count == 2 { _ = swl_set_winsize(master, parts[1], parts[0]) }
     }
 }

@@ -24,6 +24,8 @@ struct PauseProcess {
     var attachments: [Attachment] = []
     /// Stdin pipes of running `stdin: true` containers, by name.
     var stdins: [String: ContainerStdin] = [:]
+    /// Terminal masters of running `tty: true` containers (owned by their LogStream), for resizing.
+    var terminals: [String: Int32] = [:]
     var buffer = [UInt8](repeating: 0, count: 16 * 1024)
     var shuttingDown = false
 
@@ -119,6 +121,7 @@ struct PauseProcess {
     mutating func closeStreams(_ fds: [Int32]) {
         for fd in fds {
             if let i = streams.firstIndex(where: { $0.fd == fd }) {
+                terminals = terminals.filter { $0.value != fd }
                 streams[i].close()
                 streams.remove(at: i)
             }
@@ -213,8 +216,10 @@ struct PauseProcess {
         let log = try ContainerLogWriter(path: spec.logPath, container: name, rotation: spec.logRotation)
         let out = try Spawn.pipe()
         let err = try Spawn.pipe()
-        // `stdin: true`: a pipe whose write end stays here for attach; else /dev/null.
-        let input = spec.openStdin ? try Spawn.pipe() : nil
+        // `stdin: true`: a pipe whose write end stays here for attach; else /dev/null. With a
+        // terminal, swiftlet-init replaces all three with it and sends us its master.
+        let input = spec.openStdin && !spec.tty ? try Spawn.pipe() : nil
+        let console = spec.tty ? try UnixSocket.pair() : nil
         // Prepared before fork: the child must not allocate (it only dup2s and execs).
         let argv: [UnsafeMutablePointer<CChar>?] =
             [strdup(options.initPath), strdup(launchPath), strdup(dir.statusDir), strdup(name), strdup(String(attempt)), nil]
@@ -226,6 +231,7 @@ struct PauseProcess {
             let e = swl_errno()
             [out.read, out.write, err.read, err.write].forEach { close($0) }
             if let input { close(input.read); close(input.write) }
+            if let console { close(console.0); close(console.1) }
             throw SystemError("clone", name, errno: e)
         }
         if pid == 0 {
@@ -242,11 +248,16 @@ struct PauseProcess {
             }
             dup2(out.write, 1)
             dup2(err.write, 2)
+            if let console {
+                // dup2 onto itself would keep close-on-exec.
+                if console.1 == 3 { _ = fcntl(3, F_SETFD, 0) } else { dup2(console.1, 3) }
+            }
             execve(options.initPath, argv, envp)
             _exit(127)
         }
         close(out.write)
         close(err.write)
+        if let console { receiveTerminal(console, container: name, spec: spec, log: log) }
         if let input {
             close(input.read)
             _ = fcntl(input.write, F_SETFL, fcntl(input.write, F_GETFL) | O_NONBLOCK)

@@ -63,6 +63,7 @@ extension PodRuntime {
             launch.security = security
             launch.volumeMounts = volumeMounts
             launch.openStdin = container.stdin == true
+            launch.tty = container.tty == true
             launch.stdinOnce = container.stdin == true && container.stdinOnce == true
             launch.logRotation = ContainerLogFiles.Rotation(
                 maxSize: configuration.containerLogMaxSize, maxFiles: configuration.containerLogMaxFiles)

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletKube
+import SwiftletSystem
 import XCTest
 
 /// `swiftlet attach`: the container's own stdin (kept by swiftlet-pause) and output.
@@ -74,5 +75,56 @@ final class AttachTests: IntegrationTestCase {
         let done = try swiftlet(["attach", "shared", "-c", "main"])
         XCTAssertEqual(done.status, 1)
         XCTAssertTrue(done.stderr.contains("container main is not running in pod shared"), done.stderr)
+    }
+
+    /// `tty: true` + `attach -it` inside tmux: the container's own terminal (a pts device of its
+    /// devpts), sized like the window and following it, and what the terminal showed is in the log.
+    func testAttachToATerminalFollowsTheWindow() throws {
+        try harness.write(
+            "term.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: term}
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 0
+              containers:
+              - {name: main, image: busybox, stdin: true, tty: true, command: ["sh"]}
+            """)
+        _ = try harness.waitForRunning("term")
+        let tmuxSocket = "swiftlet-attach-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let result = harness.root + "/attach-exit"
+        func tmux(_ arguments: [String]) throws -> String {
+            try DaemonHarness.runTool("/usr/bin/tmux", ["-L", tmuxSocket] + arguments)
+        }
+        defer { _ = try? tmux(["kill-server"]) }
+        let cli = "\(DaemonHarness.binaries)/swiftlet attach --socket \(harness.socket) -it term; echo exit=$? > \(result)"
+        // posix_spawn with stdio only: the tmux server outlives the call (see ExecTests).
+        let client = try Spawn.spawn(
+            path: "/usr/bin/tmux", arguments: ["tmux", "-L", tmuxSocket, "new-session", "-d", "-x", "100", "-y", "30", "sh", "-c", cli],
+            environment: ["PATH=/usr/bin:/bin", "TERM=xterm"])
+        XCTAssertEqual(ExitStatus(waitStatus: try Spawn.wait(client)).exitCode, 0)
+        func screen() -> String { (try? tmux(["capture-pane", "-p", "-J"])) ?? "" }
+        try harness.waitFor("kubectl's hint", timeout: 30) { screen().contains("try pressing enter") }
+        // The shell printed its prompt before we attached: ask for a new one, as the hint says.
+        _ = try tmux(["send-keys", "-l", "\r"])
+        try harness.waitFor("the container's shell prompt", timeout: 30) { screen().contains("#") }
+        _ = try tmux(["send-keys", "-l", "echo T=$(tty) S=$(stty size)\r"])
+        try harness.waitFor("the terminal's name and size", timeout: 20) { screen().contains("T=/dev/pts/") }
+        XCTAssertTrue(screen().contains("T=/dev/pts/0 S=30 100"), screen())
+        _ = try tmux(["resize-window", "-x", "120", "-y", "40"])
+        _ = try tmux(["send-keys", "-l", "echo R=$(stty size)\r"])
+        try harness.waitFor("the new size", timeout: 20) { screen().contains("R=40 120") }
+        _ = try tmux(["send-keys", "-l", "exit 7\r"])
+        try harness.waitFor("the CLI to end with the container", timeout: 20) {
+            ((try? String(contentsOfFile: result, encoding: .utf8)) ?? "").contains("exit=")
+        }
+        XCTAssertEqual(try String(contentsOfFile: result, encoding: .utf8), "exit=0\n")
+        let pod = try harness.waitForPod("term", timeout: 30, "the container to exit") {
+            $0.status?.containerStatuses?.first?.state.terminated != nil
+        }
+        XCTAssertEqual(pod.status?.containerStatuses?.first?.state.terminated?.exitCode, 7)
+        XCTAssertTrue(harness.logs("term", "main").contains("T=/dev/pts/0 S=30 100"), harness.logs("term", "main"))
     }
 }

@@ -86,3 +86,11 @@ int swl_setresgid(gid_t gid);
 int swl_setgroups(size_t count, const gid_t *groups);
 /// Installs a classic-BPF seccomp filter (an array of 8-byte sock_filter entries compiled by the agent).
 int swl_install_seccomp(const void *filter, size_t bytes);
+
+/// Passes a descriptor over a Unix socket (SCM_RIGHTS): swiftlet-init hands the pause the master of
+/// a container's terminal (runc's console socket). CMSG_* are macros Swift cannot call.
+int swl_send_fd(int socket, int fd);
+/// Receives one descriptor (close-on-exec); -1 with errno, or -1 and errno 0 when the peer closed.
+int swl_recv_fd(int socket);
+/// Makes `fd` the calling session leader's controlling terminal (TIOCSCTTY).
+int swl_set_controlling_terminal(int fd);
