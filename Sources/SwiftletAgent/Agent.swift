@@ -96,7 +96,7 @@ public actor Agent {
             manifestWatch = try? watcher.add(
                 dir,
                 mask: DirectoryWatcher.closeWrite | DirectoryWatcher.movedTo | DirectoryWatcher.movedFrom
-                    | DirectoryWatcher.delete | DirectoryWatcher.create)
+                    | DirectoryWatcher.delete | DirectoryWatcher.create | DirectoryWatcher.attrib)
         }
         loadAPIObjects()
         let stored = apiStore.load()

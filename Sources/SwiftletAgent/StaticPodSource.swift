@@ -8,6 +8,9 @@ struct StaticPodSource {
     struct FileRecord {
         var modified: Date?
         var size: Int
+        /// Owner and mode are part of what makes a file new: a chmod o+w must get it refused.
+        var owner: Int = -1
+        var permissions: Int = -1
         /// Pods of the last valid version of the file (annotated, with their UIDs).
         var pods: [Pod]
         /// ConfigMaps, Secrets, ... of the last valid version of the file.
@@ -44,10 +47,16 @@ struct StaticPodSource {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let modified = attributes?[.modificationDate] as? Date
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-            if let old = files[path], old.modified == modified, old.size == size { continue }
+            let owner = (attributes?[.ownerAccountID] as? NSNumber)?.intValue ?? -1
+            let permissions = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            if let old = files[path], old.modified == modified, old.size == size, old.owner == owner, old.permissions == permissions {
+                continue
+            }
             var record = files[path] ?? FileRecord(modified: nil, size: -1, pods: [])
             record.modified = modified
             record.size = size
+            record.owner = owner
+            record.permissions = permissions
             switch load(path) {
             case .success(let (pods, objects)):
                 record.pods = pods

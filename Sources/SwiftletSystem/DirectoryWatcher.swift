@@ -11,6 +11,8 @@ public final class DirectoryWatcher: @unchecked Sendable {
     }
 
     // Linux ABI values from <sys/inotify.h>.
+    /// Metadata changed (chmod, chown): a manifest made writable by others must be re-checked.
+    public static let attrib: UInt32 = 0x4
     public static let closeWrite: UInt32 = 0x8
     public static let movedFrom: UInt32 = 0x40
     public static let movedTo: UInt32 = 0x80
