@@ -1,3 +1,4 @@
+import Foundation
 import SwiftletLaunch
 import XCTest
 
@@ -44,5 +45,9 @@ final class AttachFrameTests: XCTestCase {
         spec.stdinOnce = true
         decoded = try LaunchSpec(decoding: spec.encoded())
         XCTAssertTrue(decoded.openStdin && decoded.stdinOnce)
+        XCTAssertFalse(decoded.tty)
+        spec.tty = true
+        XCTAssertTrue(try LaunchSpec(decoding: spec.encoded()).tty)
+        XCTAssertThrowsError(try LaunchSpec(decoding: spec.encoded().replacingOccurrences(of: "stdin=once", with: "stdin=sometimes")))
     }
 }
