@@ -17,18 +17,24 @@ import Foundation
 ///   a layer steer the overlay mount);
 /// - with `whiteouts`, OCI whiteouts become overlayfs ones: `.wh.NAME` a 0:0 character device `NAME`,
 ///   `.wh..wh..opq` the `trusted.overlay.opaque=y` xattr on its directory (as containerd's overlay snapshotter).
-struct LayerUnpacker {
-    struct Result {
+package struct LayerUnpacker {
+    package struct Result {
         /// Bytes of regular file data written.
-        var bytes: Int64 = 0
+        package var bytes: Int64 = 0
         /// Members skipped by policy (device nodes without privilege, sockets), for a log line.
-        var skipped: [String] = []
+        package var skipped: [String] = []
     }
 
     let archivePath: String
     let root: String
     var whiteouts = true
     var privileged = geteuid() == 0
+
+    /// `package`: the layer fuzzer (SwiftletFuzz) drives the unpacker directly.
+    package init(archivePath: String, root: String) {
+        self.archivePath = archivePath
+        self.root = root
+    }
 
     static let maxPathLength = 4095
     static let maxNameLength = 255
@@ -54,7 +60,7 @@ struct LayerUnpacker {
     }
 
     /// Unpacks into `root` (an existing, empty directory).
-    func unpack() throws -> Result {
+    package func unpack() throws -> Result {
         let reader = try ArchiveReader(path: archivePath)
         let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard rootFD >= 0 else { throw ImageError.fileSystem(path: root, operation: "open", errno: errno) }
@@ -128,14 +134,17 @@ struct LayerUnpacker {
             }
         }
         // Directory modes and times last: a read-only directory must still take its members, and adding
-        // members changes its mtime. Deepest first, so a parent's time is set after its children's.
-        for (parts, metadata) in directories.reversed() {
-            do {
-                let fd = try walker.open(parts[...], create: false)
-                try metadata.apply(fd: fd, privileged: privileged, name: parts.joined(separator: "/"))
-            } catch let refusal as Refusal {
-                throw ImageError.unsafeLayerMember(archive: archivePath, member: parts.joined(separator: "/"), reason: refusal.reason)
+        // members changes its mtime. Deepest first, so a parent's time is set after its children's. A later
+        // member of the same name wins, as in tar: a directory listed twice takes its last metadata, and one
+        // a later member replaced (by a file or symlink, or by removing a parent) takes none.
+        var applied = Set<[String]>()
+        for (parts, metadata) in directories.reversed() where applied.insert(parts).inserted {
+            let fd: Int32
+            do { fd = try walker.open(parts[...], create: false) } catch is Refusal { continue } catch let error as ImageError {
+                if case .fileSystem(_, _, let code) = error, code == ENOENT { continue }
+                throw error
             }
+            try metadata.apply(fd: fd, privileged: privileged, name: parts.joined(separator: "/"))
         }
         return result
     }
@@ -277,7 +286,12 @@ struct DirectoryWalker {
     /// A directory descriptor owned by the walker (valid until the next call).
     mutating func open(_ components: ArraySlice<String>, create: Bool) throws -> Int32 {
         if components.isEmpty { return root }
-        if let cached, cached.path.elementsEqual(components) { return cached.fd }
+        // The cached directory may have been removed since (a later member replaced it or a parent): a removed
+        // directory has no links left, and members written through its descriptor would vanish with it.
+        var info = stat()
+        if let cached, cached.path.elementsEqual(components), fstat(cached.fd, &info) == 0, info.st_nlink > 0 {
+            return cached.fd
+        }
         let fd = try walk(components, create: create)
         if let cached { close(cached.fd) }
         cached = (Array(components), fd)

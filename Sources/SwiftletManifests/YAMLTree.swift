@@ -7,6 +7,8 @@ import Yams
 /// Only `true`/`false` (any case style) are booleans, so `on`, `yes`, `no` stay the strings
 /// the user wrote (YAML 1.1, which the kubelet's go-yaml v2 uses, turns them into booleans).
 /// Numbers stay numbers: `image: 1.0` is a type error naming the field, as on Kubernetes.
+/// A plain integer with a leading zero is octal, as in YAML 1.1: Kubernetes manifests write file modes
+/// that way (`defaultMode: 0644` is 420 on Kubernetes; read as decimal 644 it would be refused).
 /// Quoted scalars and `!!str` are always strings; `<<` merge keys are honoured.
 enum YAMLTree {
     struct DocumentError: Error, Sendable {
@@ -134,6 +136,7 @@ enum YAMLTree {
     static func intValue(_ s: String) -> Int64? {
         if s.hasPrefix("0o") { return Int64(s.dropFirst(2), radix: 8) }
         if s.hasPrefix("0x") { return Int64(s.dropFirst(2), radix: 16) }
+        if s.count > 1, s.hasPrefix("0"), let octal = Int64(s.dropFirst(), radix: 8) { return octal }
         return Int64(s.hasPrefix("+") ? String(s.dropFirst()) : s)
     }
 

@@ -118,6 +118,23 @@ final class LayerUnpackerTests: XCTestCase {
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG)
     }
 
+    /// Found while seeding the layer fuzzer: a directory replaced by a later file, then listed again, was
+    /// refused ("not a directory" when applying the first entry's mode), and members after the second entry
+    /// went through the cached descriptor of the removed directory and vanished. In tar the last member wins.
+    func testDirectoryReplacedByALaterMemberTakesTheLaterMembers() throws {
+        let (root, _) = try unpack([
+            .directory("x", mode: 0o755), .file("x/a", "1"), .file("x", "file now"), .directory("x", mode: 0o700),
+            .file("x/b", "2"), .directory("y"), .file("y", "file wins"),
+        ])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/x"), ["b"])
+        XCTAssertEqual(work.read("layer-snapshot/x/b"), "2")
+        XCTAssertEqual(work.read("layer-snapshot/y"), "file wins")
+        var info = stat()
+        XCTAssertEqual(lstat(root + "/x", &info), 0)
+        XCTAssertEqual(info.st_mode & 0o7777, 0o700, "the later directory entry's mode")
+        assertOutsideUntouched("replaced directories")
+    }
+
     func testDeviceNodesNeedPrivilege() throws {
         let (root, result) = try unpack([.device("dev/null-ish", major: 1, minor: 3)], privileged: false)
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/dev/null-ish"))

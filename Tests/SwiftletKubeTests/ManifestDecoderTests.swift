@@ -145,6 +145,30 @@ final class ManifestDecoderTests: XCTestCase {
         XCTAssertEqual(p.spec.restartPolicy, .never)
     }
 
+    /// Found by the manifest fuzzer's seeds: `defaultMode: 0644` (how Kubernetes docs write modes) was read
+    /// as decimal 644 and refused; YAML 1.1, which Kubernetes uses, reads a leading zero as octal.
+    func testLeadingZeroIntegersAreOctalAsOnKubernetes() throws {
+        let text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: modes}
+            spec:
+              containers: [{name: c, image: busybox}]
+              volumes:
+              - name: a
+                configMap: {name: cm, defaultMode: 0644, items: [{key: k, path: k, mode: 0400}]}
+              - name: b
+                secret: {secretName: s, defaultMode: 0o755}
+              - name: c
+                secret: {secretName: s, defaultMode: 420}
+            """
+        guard let p = pod(try decode(text)[0]) else { return }
+        XCTAssertEqual(p.spec.volumes?[0].configMap?.defaultMode, 0o644)
+        XCTAssertEqual(p.spec.volumes?[0].configMap?.items?[0].mode, 0o400)
+        XCTAssertEqual(p.spec.volumes?[1].secret?.defaultMode, 0o755)
+        XCTAssertEqual(p.spec.volumes?[2].secret?.defaultMode, 420)
+    }
+
     func testTypeErrorsNameTheField() throws {
         let text = """
             apiVersion: v1
