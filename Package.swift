@@ -116,7 +116,19 @@ let package = Package(
             name: "swiftlet-bench",
             dependencies: ["SwiftletClient", "SwiftletKube", "SwiftletSystem"],
             path: "Sources/SwiftletBench", swiftSettings: strict),
+        // Fuzz targets (manifests; image layers) and their drivers: libFuzzer under scripts/fuzz
+        // (`--sanitize fuzzer`, separate scratch path), corpus replayers in the regular build.
+        .target(
+            name: "SwiftletFuzz", dependencies: ["SwiftletKube", "SwiftletManifests", "SwiftletImages"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "swiftlet-fuzz-manifests", dependencies: ["SwiftletFuzz"], path: "Sources/SwiftletFuzzManifests",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "swiftlet-fuzz-layers", dependencies: ["SwiftletFuzz"], path: "Sources/SwiftletFuzzLayers",
+            swiftSettings: strict),
 
+        .testTarget(name: "SwiftletFuzzTests", dependencies: ["SwiftletFuzz"]),
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
         .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem", "SwiftletRuntime", "SwiftletImages", "SwiftletKube"]),
