@@ -121,12 +121,14 @@ let package = Package(
         .target(
             name: "SwiftletFuzz", dependencies: ["SwiftletKube", "SwiftletManifests", "SwiftletImages"],
             swiftSettings: strict),
+        // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz build (the symbol comes with -sanitize=fuzzer).
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
-            name: "swiftlet-fuzz-manifests", dependencies: ["SwiftletFuzz"], path: "Sources/SwiftletFuzzManifests",
-            swiftSettings: strict),
+            name: "swiftlet-fuzz-manifests", dependencies: ["SwiftletFuzz", "CFuzzerDriver"],
+            path: "Sources/SwiftletFuzzManifests", swiftSettings: strict),
         .executableTarget(
-            name: "swiftlet-fuzz-layers", dependencies: ["SwiftletFuzz"], path: "Sources/SwiftletFuzzLayers",
-            swiftSettings: strict),
+            name: "swiftlet-fuzz-layers", dependencies: ["SwiftletFuzz", "CFuzzerDriver"],
+            path: "Sources/SwiftletFuzzLayers", swiftSettings: strict),
 
         .testTarget(name: "SwiftletFuzzTests", dependencies: ["SwiftletFuzz"]),
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
