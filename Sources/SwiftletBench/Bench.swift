@@ -13,7 +13,9 @@ final class Bench {
 
     private(set) var timings: [Sample] = []
     private(set) var memory: [Sample] = []
-    private(set) var notes: [String] = []
+    var notes: [String] = []
+    /// The API load's own summary (requests per second, percentiles), printed as it is.
+    var apiReport = ""
 
     init(options: BenchOptions, paths: BenchPaths) {
         self.options = options
@@ -107,7 +109,9 @@ final class Bench {
     private var agentOrder: [String] = []
     private var pauseSamples: (pss: [Double], rss: [Double], dirty: [Double]) = ([], [], [])
 
-    private func recordAgent(label: String) {
+    func record(_ sample: Sample) { timings.append(sample) }
+
+    func recordAgent(label: String) {
         guard let m = ProcessMemory.of(pid: daemon.pid) else {
             notes.append("could not read smaps_rollup of the daemon (pid \(daemon.pid)) at \(label)")
             return
@@ -164,7 +168,7 @@ final class Bench {
 
     // MARK: helpers
 
-    private func checkLeftovers(after what: String) {
+    func checkLeftovers(after what: String) {
         let (pauses, cgroups) = teardown.leftovers(timeout: .seconds(5))
         if pauses > 0 || cgroups > 0 {
             notes.append("after \(what): \(pauses) pause processes and \(cgroups) pod cgroups still present 5 s after the pods were reported gone")

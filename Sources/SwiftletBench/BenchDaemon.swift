@@ -9,6 +9,9 @@ final class BenchDaemon {
     init(paths: BenchPaths) { self.paths = paths }
 
     var pid: Int32 { process.processIdentifier }
+
+    /// Open file descriptors of the daemon (/proc/PID/fd).
+    func fdCount() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count }
     var isRunning: Bool { process.isRunning }
 
     func start() throws {

@@ -6,7 +6,9 @@ struct BenchOptions: Sendable {
     var pods = 50
     var batchRuns = 5
     var repo: String?
-    var skipPodman = false
+    var apiPods = 100
+    var apiClients = 200
+    var apiSeconds = 30
 
     struct UsageError: Error, CustomStringConvertible {
         var option: String
@@ -15,12 +17,15 @@ struct BenchOptions: Sendable {
     }
 
     static let usage = """
-        usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--repo DIR] [--skip-podman]
+        usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--api-pods N] [--api-clients N]
+                              [--api-seconds N] [--repo DIR]
           --runs N        single-pod start runs (default 20)
           --pods N        pods in the large batch (default 50)
           --batch-runs N  repetitions of the 10/20/N-pod batches (default 5)
+          --api-pods N    pods running during the API figures (default 100)
+          --api-clients N concurrent clients of the API load: list, watch, logs (default 200; 0 skips it)
+          --api-seconds N how long the API load runs (default 30)
           --repo DIR      repository root holding scripts/make-busybox-rootfs (default: found from the executable)
-          --skip-podman   do not look for podman
         """
 
     static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {
@@ -42,8 +47,10 @@ struct BenchOptions: Sendable {
             case "--runs": options.runs = try count(argument, minimum: 1)
             case "--pods": options.pods = try count(argument, minimum: 1)
             case "--batch-runs": options.batchRuns = try count(argument, minimum: 1)
+            case "--api-pods": options.apiPods = try count(argument, minimum: 1)
+            case "--api-clients": options.apiClients = try count(argument, minimum: 0)
+            case "--api-seconds": options.apiSeconds = try count(argument, minimum: 1)
             case "--repo": options.repo = try value(argument)
-            case "--skip-podman": options.skipPodman = true
             case "-h", "--help":
                 print(usage)
                 exit(0)

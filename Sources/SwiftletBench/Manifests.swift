@@ -27,8 +27,45 @@ struct Manifests {
         """
     }
 
-    static func batch(names: [String]) -> String {
-        names.map { "---\n" + sleeper(name: $0) }.joined()
+    /// Two init containers (`true`) before the sleeping app container: the kubelet runs them one
+    /// after the other, each to completion, before the app starts.
+    static func withInits(name: String) -> String {
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: \(name)
+          namespace: default
+          labels:
+            app: swiftlet-bench
+        spec:
+          terminationGracePeriodSeconds: 0
+          initContainers:
+          - name: init1
+            image: busybox
+            imagePullPolicy: Never
+            command: ["true"]
+          - name: init2
+            image: busybox
+            imagePullPolicy: Never
+            command: ["true"]
+          containers:
+          - name: sleep
+            image: busybox
+            imagePullPolicy: Never
+            command: ["sleep", "3600"]
+
+        """
+    }
+
+    /// A pod that writes a log line, then sleeps (the API load reads its log).
+    static func talker(name: String) -> String {
+        sleeper(name: name).replacingOccurrences(
+            of: #"command: ["sleep", "3600"]"#, with: #"command: ["sh", "-c", "echo started; exec sleep 3600"]"#)
+    }
+
+    static func batch(names: [String], pod: (String) -> String = sleeper(name:)) -> String {
+        names.map { "---\n" + pod($0) }.joined()
     }
 
     /// Writes a dotfile (ignored by the daemon) and renames it into place, so the daemon only

@@ -23,7 +23,9 @@ var failure: (any Error)?
 do {
     try bench.prepare()
     try bench.singlePodStarts()
+    try bench.initPodStarts()
     try bench.batches()
+    try bench.apiFigures()
 } catch {
     failure = error
 }
@@ -41,19 +43,17 @@ print("")
 print(SampleTable.render(bench.timings))
 print("")
 print(SampleTable.render(bench.memorySamples()))
+if !bench.apiReport.isEmpty {
+    print("")
+    print(bench.apiReport)
+}
 if let overhead = bench.perPodOverhead() {
     print("")
     print("runtime memory per pod: pause PSS mean + agent PSS growth per pod from 10 to \(options.pods) pods: "
         + "\(SampleTable.format(overhead.marginal)) KiB (charging all agent growth since idle: \(SampleTable.format(overhead.againstIdle)) KiB)")
 }
 print("")
-if options.skipPodman {
-    print("podman: skipped (--skip-podman)")
-} else if let podman = Command.which("podman") {
-    print("podman found at \(podman): side-by-side runs are not implemented; compare with reference/podman-baseline.md")
-} else {
-    print("podman not installed: skipped")
-}
+// podman and runc/crun run side by side through scripts/bench-compare, which runs this bench too.
 for line in bench.agentTrend() { print(line) }
 for note in bench.notes { print("note: \(note)") }
 for leak in leaks { print("LEAK: \(leak)") }
