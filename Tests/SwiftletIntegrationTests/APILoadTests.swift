@@ -27,7 +27,11 @@ final class APILoadTests: IntegrationTestCase {
             podName: { "load-\($0 % Self.pods)" }, container: "main")
         print(report.summary)
         XCTAssertEqual(report.errors, [], "\(report.errors.count) failed requests")
-        for kind in APILoad.Kind.allCases { XCTAssertGreaterThan(report.count(kind), Self.clients / 2, "\(kind) requests ran") }
+        // Client i starts with kind i % 3 and every client makes at least its first request, so each
+        // kind ran at least clients / 3 times however slow the machine is.
+        for kind in APILoad.Kind.allCases {
+            XCTAssertGreaterThanOrEqual(report.count(kind), Self.clients / 3, "\(kind) requests ran")
+        }
 
         // Connections close asynchronously on the server's event loops: wait for the count to settle.
         var fds = 0
