@@ -93,7 +93,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Blocking HTTP client for the CLI (Unix socket).
-        .target(name: "SwiftletClient", dependencies: ["SwiftletKube", "SwiftletSystem"], swiftSettings: strict),
+        .target(name: "SwiftletClient", dependencies: ["SwiftletKube", "SwiftletLifecycle", "SwiftletSystem"], swiftSettings: strict),
         .target(
             name: "SwiftletAgent",
             dependencies: [

@@ -84,7 +84,7 @@ final class CLIEndToEndTests: XCTestCase {
 
         r = try await swiftlet("describe", "pod", "web")
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.hasPrefix("Name:             web\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("Name:         web\n"), r.stdout)
         let envLine = r.stdout.split(separator: "\n").first { $0.hasPrefix("      A:") }
         XCTAssertEqual(envLine?.split(separator: " ").last, "1", r.stdout)
 

@@ -130,12 +130,13 @@ final class PodPrinterTests: XCTestCase {
             firstTimestamp: KubeTime(now.addingTimeInterval(-30)), lastTimestamp: KubeTime(now.addingTimeInterval(-30)),
             source: EventSource(component: "swiftlet", host: nil))
         let text = PodDescriber(now: now, timeZone: TimeZone(identifier: "UTC")!).describe(p, events: [event])
-        XCTAssertTrue(text.hasPrefix("Name:             web\nNamespace:        default\n"), text)
-        XCTAssertTrue(text.contains("Labels:           app=web\n                  tier=front\n"), text)
+        XCTAssertTrue(text.hasPrefix("Name:         web\nNamespace:    default\n"), text)
+        XCTAssertTrue(text.contains("Labels:       app=web\n              tier=front\n"), text)
         // As in kubectl, a `Command:` line (no tab) ends the aligned block, so the columns differ around it.
         XCTAssertTrue(text.contains("    Container ID:  swiftlet://abc\n"), text)
         XCTAssertTrue(text.contains("    Command:\n      sh\n      -c\n    State:          Running\n"), text)
         XCTAssertTrue(text.contains("Conditions:\n  Type           Status\n  Ready          True \nVolumes:         <none>\n"), text)
+        XCTAssertFalse(text.contains("Service Account:"), "kubectl prints it only when set:\n\(text)")
         XCTAssertTrue(text.contains("  Normal  Started  30s   swiftlet  Started container a\n"), text)
     }
 }

@@ -67,6 +67,14 @@ final class EventsTests: IntegrationTestCase {
         let wide = try swiftlet(["get", "events", "-A"])
         XCTAssertTrue(wide.stdout.hasPrefix("NAMESPACE"), wide.stdout)
 
+        // describe shows the same events, with the container's fieldPath before the message (kubectl 1.35+).
+        let described = try swiftlet(["describe", "pod", "evpod"])
+        XCTAssertEqual(described.status, 0, described.stderr)
+        XCTAssertTrue(described.stdout.contains("spec.containers{main}: Started container main"), described.stdout)
+        XCTAssertTrue(described.stdout.contains("Successfully assigned default/evpod to \(node)"), described.stdout)
+        XCTAssertTrue(described.stdout.contains("Last State:     Terminated"), described.stdout)
+        XCTAssertTrue(described.stdout.contains("QoS Class:"), described.stdout)
+
         _ = try harness.client.deletePod(namespace: "default", name: "evpod", gracePeriodSeconds: 1)
         try harness.waitFor("a Killing event for the main container", timeout: 30) {
             events("evpod").contains {
