@@ -154,9 +154,12 @@ final class EventsTests: IntegrationTestCase {
         try harness.waitFor("two SuccessfulCreate events", timeout: 60) {
             events("evrs").filter { $0.reason == "SuccessfulCreate" }.count == 2
         }
-        var scaled = try harness.client.getObject(ReplicaSet.self, namespace: "default", name: "evrs")
-        scaled.spec.replicas = 1
-        _ = try harness.client.replaceObject(scaled)
+        // The controller writes .status meanwhile: retry the update on a resourceVersion conflict.
+        try harness.waitFor("the scale-down accepted", timeout: 30) {
+            guard var scaled = try? harness.client.getObject(ReplicaSet.self, namespace: "default", name: "evrs") else { return false }
+            scaled.spec.replicas = 1
+            return (try? harness.client.replaceObject(scaled)) != nil
+        }
         try harness.waitFor("a SuccessfulDelete event", timeout: 60) {
             events("evrs").contains { $0.reason == "SuccessfulDelete" && $0.message.hasPrefix("Deleted pod: evrs-") }
         }
