@@ -46,7 +46,9 @@ extension Agent {
             passes += 1
             await syncReplicaSets()
             await syncJobs()
+            await syncCronJobs()
             await collectGarbage()
+            await collectObjectGarbage()
         } while controllerLoop.rerun && passes < 10 && !draining
     }
 
@@ -154,6 +156,7 @@ extension Agent {
         controllerLoop.orphaning.insert(uid)
         defer { controllerLoop.orphaning.remove(uid) }
         let deleted = try await deleteObject(resource: resource, namespace: namespace, name: name)
+        releaseObjectDependents(of: uid)
         for pod in controllablePods where pod.metadata.ownerReferences?.contains(where: { $0.uid == uid }) ?? false {
             await setOwnerReferences(podUID: pod.uid) { refs in refs.filter { $0.uid != uid } }
         }

@@ -54,6 +54,8 @@ public actor Agent {
     /// The controller-written `.status` of file-defined objects (Job counts, CronJob schedule
     /// times), which the manifest files cannot hold but a restart must not lose.
     let fileObjectStatus: APIObjectStore
+    /// The clock CronJob schedules run on (sped up only by the test-only `scheduleClockSpeed`).
+    let scheduleClock: ScheduleClock
     var objectWatchers: [UUID: (resource: String, continuation: AsyncStream<ObjectWatchEvent>.Continuation)] = [:]
 
     enum PodSource: Sendable { case file, api }
@@ -67,6 +69,7 @@ public actor Agent {
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
         self.fileObjectStatus = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/objectstatus")
+        self.scheduleClock = ScheduleClock.load(stateDirectory: configuration.runtime.stateDirectory, speed: configuration.scheduleClockSpeed)
         self.watcher = try DirectoryWatcher()
         self.hostIP = configuration.hostIP ?? HostAddress.primaryIPv4()
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)

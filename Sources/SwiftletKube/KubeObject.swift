@@ -49,7 +49,7 @@ extension KubeObject {
 public enum KubeObjectKinds {
     public static let all: [any KubeObject.Type] = [
         ConfigMap.self, Secret.self, ReplicaSet.self,
-        Job.self,
+        Job.self, CronJob.self,
     ]
 
     public static func type(kind: String, apiVersion: String) -> (any KubeObject.Type)? {

@@ -1,0 +1,190 @@
+import Foundation
+import SwiftletKube
+import XCTest
+
+@testable import SwiftletLifecycle
+
+/// Cron schedules (robfig/cron's standard parser) and the CronJob controller's decisions.
+final class CronJobControllerTests: XCTestCase {
+    let utc = TimeZone(identifier: "UTC")!
+
+    func date(_ text: String) -> Date {
+        let f = ISO8601DateFormatter()
+        return f.date(from: text)!
+    }
+
+    func next(_ schedule: String, after: String, zone: String = "UTC") throws -> String? {
+        let z = try XCTUnwrap(TimeZone(identifier: zone))
+        let f = ISO8601DateFormatter()
+        f.timeZone = z
+        return try CronSchedule(parsing: schedule).next(after: date(after), in: z).map { f.string(from: $0) }
+    }
+
+    func testNextTimes() throws {
+        let cases: [(String, String, String)] = [
+            ("* * * * *", "2026-11-27T10:00:30Z", "2026-11-27T10:01:00Z"),
+            ("*/15 * * * *", "2026-11-27T10:01:00Z", "2026-11-27T10:15:00Z"),
+            ("5-10/2 3 * * *", "2026-11-27T10:00:00Z", "2026-11-28T03:05:00Z"),
+            ("0 0 1,15 * *", "2026-11-27T10:00:00Z", "2026-12-01T00:00:00Z"),
+            ("0 9 * * MON-FRI", "2026-11-27T10:00:00Z", "2026-11-30T09:00:00Z"),
+            ("0 0 * JAN *", "2026-11-27T10:00:00Z", "2027-01-01T00:00:00Z"),
+            ("@hourly", "2026-11-27T10:00:00Z", "2026-11-27T11:00:00Z"),
+            ("@daily", "2026-11-27T10:00:00Z", "2026-11-28T00:00:00Z"),
+            ("@midnight", "2026-11-27T10:00:00Z", "2026-11-28T00:00:00Z"),
+            ("@weekly", "2026-11-27T10:00:00Z", "2026-11-29T00:00:00Z"),
+            ("@monthly", "2026-11-27T10:00:00Z", "2026-12-01T00:00:00Z"),
+            ("@yearly", "2026-11-27T10:00:00Z", "2027-01-01T00:00:00Z"),
+            ("@annually", "2026-11-27T10:00:00Z", "2027-01-01T00:00:00Z"),
+            // Both day fields restricted: either matches (the 1st, or a Sunday).
+            ("0 0 1 * 0", "2026-11-27T10:00:00Z", "2026-11-29T00:00:00Z"),
+            ("0 0 29 2 *", "2026-11-27T10:00:00Z", "2028-02-29T00:00:00Z"),
+        ]
+        for (schedule, after, expected) in cases {
+            XCTAssertEqual(try next(schedule, after: after), expected, schedule)
+        }
+        XCTAssertNil(try CronSchedule(parsing: "0 0 30 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc))
+    }
+
+    func testTimeZones() throws {
+        // 09:00 in New York is 14:00 UTC in winter; across the spring DST change it is 13:00 UTC.
+        XCTAssertEqual(try next("0 9 * * *", after: "2026-11-27T15:00:00Z", zone: "America/New_York"), "2026-11-28T09:00:00-05:00")
+        XCTAssertEqual(try next("0 9 * * *", after: "2027-03-14T00:00:00Z", zone: "America/New_York"), "2027-03-14T09:00:00-04:00")
+        // A half-hour zone.
+        XCTAssertEqual(try next("0 * * * *", after: "2026-11-27T10:10:00Z", zone: "Asia/Kolkata"), "2026-11-27T16:00:00+05:30")
+    }
+
+    func testParseErrors() {
+        let cases: [(String, String)] = [
+            ("* * * *", "expected exactly 5 fields, found 4: [* * * *]"),
+            ("60 * * * *", "end of range (60) above maximum (59): 60"),
+            ("* * 0 * *", "beginning of range (0) below minimum (1): 0"),
+            ("5-3 * * * *", "beginning of range (5) beyond end of range (3): 5-3"),
+            ("*/0 * * * *", "step of range should be a positive number: */0"),
+            ("@often", "unrecognized descriptor: @often"),
+            ("x * * * *", #"failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax"#),
+            ("1-2-3 * * * *", "too many hyphens: 1-2-3"),
+        ]
+        for (schedule, message) in cases {
+            XCTAssertThrowsError(try CronSchedule(parsing: schedule), schedule) { error in
+                XCTAssertEqual("\(error)", message, schedule)
+            }
+        }
+    }
+
+    func cronJob(_ schedule: String = "* * * * *", policy: CronJob.ConcurrencyPolicy = .allow, created: String = "2026-11-27T10:00:00Z") -> CronJob {
+        var template = PodTemplateSpec(spec: PodSpec(containers: [Container(name: "c", image: "busybox")], restartPolicy: .never))
+        template.metadata = ObjectMeta(labels: ["app": "tick"])
+        var cj = CronJob(
+            metadata: ObjectMeta(name: "tick", namespace: "default", uid: "cj-uid"),
+            spec: .init(schedule: schedule, jobTemplate: .init(metadata: ObjectMeta(labels: ["team": "a"]), spec: Job.Spec(template: template))))
+        cj.spec.concurrencyPolicy = policy
+        cj.metadata.creationTimestamp = KubeTime(date(created))
+        cj.applyDefaults()
+        return cj
+    }
+
+    func job(_ name: String, finished: String? = nil, started: String = "2026-11-27T10:01:00Z") -> Job {
+        var job = Job(metadata: ObjectMeta(name: name, namespace: "default", uid: name), spec: Job.Spec())
+        job.metadata.ownerReferences = [.controllerRef(apiVersion: "batch/v1", kind: "CronJob", name: "tick", uid: "cj-uid")]
+        var status = Job.Status()
+        status.startTime = KubeTime(date(started))
+        if let finished {
+            status.conditions = [Job.Condition(type: finished, reason: nil, message: nil, now: KubeTime(date(started)))]
+            if finished == "Complete" { status.completionTime = KubeTime(date(started).addingTimeInterval(30)) }
+        }
+        job.status = status
+        return job
+    }
+
+    func testCreatesTheDueJobNamedByItsMinute() throws {
+        let plan = CronJobController.plan(cronJob(), jobs: [], now: date("2026-11-27T10:01:30Z"))
+        let job = try XCTUnwrap(plan.create)
+        XCTAssertEqual(job.name, "tick-\(Int(date("2026-11-27T10:01:00Z").timeIntervalSince1970 / 60))")
+        XCTAssertEqual(job.metadata.labels, ["team": "a"])
+        XCTAssertEqual(job.metadata.annotations?[CronJob.scheduledTimestampAnnotation], "2026-11-27T10:01:00Z")
+        XCTAssertEqual(job.metadata.ownerReferences?.first?.kind, "CronJob")
+        XCTAssertEqual(plan.status.lastScheduleTime, KubeTime(date("2026-11-27T10:01:00Z")))
+        // Nothing is due before the first schedule time.
+        XCTAssertNil(CronJobController.plan(cronJob(), jobs: [], now: date("2026-11-27T10:00:59Z")).create)
+    }
+
+    func testConcurrencyPolicies() throws {
+        var cj = cronJob(policy: .forbid)
+        cj.status = CronJob.Status()
+        cj.status?.lastScheduleTime = KubeTime(date("2026-11-27T10:01:00Z"))
+        let running = job("tick-old")
+        let forbid = CronJobController.plan(cj, jobs: [running], now: date("2026-11-27T10:02:10Z"))
+        XCTAssertNil(forbid.create)
+        XCTAssertEqual(forbid.events.map(\.reason), ["JobAlreadyActive"])
+        XCTAssertEqual(forbid.status.active?.map(\.name), ["tick-old"])
+        XCTAssertEqual(forbid.status.lastScheduleTime, cj.status?.lastScheduleTime, "the missed time stays due")
+
+        cj.spec.concurrencyPolicy = .replace
+        let replace = CronJobController.plan(cj, jobs: [running], now: date("2026-11-27T10:02:10Z"))
+        XCTAssertEqual(replace.delete, ["tick-old"])
+        XCTAssertNotNil(replace.create)
+
+        cj.spec.concurrencyPolicy = .allow
+        let allow = CronJobController.plan(cj, jobs: [running], now: date("2026-11-27T10:02:10Z"))
+        XCTAssertEqual(allow.delete, [])
+        XCTAssertNotNil(allow.create)
+    }
+
+    func testMissedRunsStartOnceWithinTheDeadline() throws {
+        var cj = cronJob()
+        cj.status = CronJob.Status()
+        cj.status?.lastScheduleTime = KubeTime(date("2026-11-27T10:01:00Z"))
+        // Down for 10 minutes: only the latest missed time runs.
+        let plan = CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:11:20Z"))
+        XCTAssertEqual(plan.status.lastScheduleTime, KubeTime(date("2026-11-27T10:11:00Z")))
+        XCTAssertEqual(plan.create?.name, "tick-\(Int(date("2026-11-27T10:11:00Z").timeIntervalSince1970 / 60))")
+        XCTAssertFalse(plan.events.contains { $0.reason == "TooManyMissedTimes" })
+        // Past startingDeadlineSeconds: missed.
+        cj.spec.startingDeadlineSeconds = 10
+        let late = CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:11:20Z"))
+        XCTAssertNil(late.create)
+        XCTAssertEqual(late.events.map(\.reason), [])  // no schedule time within the last 10 s
+        cj.spec.startingDeadlineSeconds = 30
+        XCTAssertNotNil(CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:11:20Z")).create)
+        // More than 100 missed: the controller's warning, the latest still runs.
+        cj.spec.startingDeadlineSeconds = nil
+        let many = CronJobController.plan(cj, jobs: [], now: date("2026-11-27T13:00:05Z"))
+        XCTAssertEqual(many.events.first?.reason, "TooManyMissedTimes")
+        XCTAssertEqual(many.events.first?.message, "too many missed start times: 179. Set or decrease .spec.startingDeadlineSeconds or check clock skew")
+        XCTAssertEqual(many.status.lastScheduleTime, KubeTime(date("2026-11-27T13:00:00Z")))
+    }
+
+    func testSuspendHistoryAndLastSuccessfulTime() {
+        var cj = cronJob()
+        cj.spec.suspend = true
+        let jobs = [
+            job("s1", finished: "Complete", started: "2026-11-27T10:01:00Z"), job("s2", finished: "Complete", started: "2026-11-27T10:02:00Z"),
+            job("s3", finished: "Complete", started: "2026-11-27T10:03:00Z"), job("s4", finished: "Complete", started: "2026-11-27T10:04:00Z"),
+            job("f1", finished: "Failed", started: "2026-11-27T10:05:00Z"), job("f2", finished: "Failed", started: "2026-11-27T10:06:00Z"),
+        ]
+        let plan = CronJobController.plan(cj, jobs: jobs, now: date("2026-11-27T10:10:00Z"))
+        XCTAssertNil(plan.create, "suspended")
+        XCTAssertEqual(plan.delete, ["s1", "f1"], "history limits 3 and 1, oldest first")
+        XCTAssertEqual(plan.status.lastSuccessfulTime, KubeTime(date("2026-11-27T10:04:30Z")))
+        XCTAssertNil(plan.status.active)
+    }
+
+    func testValidation() {
+        var cj = cronJob("61 * * * *")
+        XCTAssertEqual(cj.validate().map(\.description), [#"spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61"#])
+        cj = cronJob("TZ=UTC 0 * * * *")
+        XCTAssertEqual(
+            cj.validate().map(\.description),
+            [#"spec.schedule: Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead"#])
+        cj = cronJob()
+        cj.spec.timeZone = "Mars/Olympus"
+        XCTAssertEqual(cj.validate().map(\.description), [#"spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus"#])
+        cj = cronJob()
+        cj.spec.jobTemplate.spec.template?.spec.restartPolicy = .always
+        XCTAssertEqual(
+            cj.validate().map(\.description),
+            [#"spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never""#])
+        XCTAssertEqual(cronJob().spec.successfulJobsHistoryLimit, 3)
+        XCTAssertEqual(cronJob().spec.failedJobsHistoryLimit, 1)
+    }
+}
