@@ -15,7 +15,7 @@ struct ControllerLoop {
     var orphaning: Set<String> = []
 }
 
-/// The workload controllers (ReplicaSet) and the garbage collector, as a thin shell around the
+/// The workload controllers (Deployment, ReplicaSet) and the garbage collector, as a thin shell around the
 /// pure decisions of `SwiftletLifecycle`: they observe the published pods and the object store,
 /// create and delete API pods, set and remove controller references and write `.status`.
 /// Every pod change and every object change schedules a pass; housekeeping schedules one too,
@@ -44,6 +44,7 @@ extension Agent {
         repeat {
             controllerLoop.rerun = false
             passes += 1
+            await syncDeployments()
             await syncReplicaSets()
             await syncJobs()
             await syncCronJobs()
@@ -135,6 +136,15 @@ extension Agent {
     /// longer exists is deleted. Owners of kinds swiftlet does not store are left alone.
     func collectGarbage() async {
         let owners = Set(objects.entries.values.compactMap { $0.object.metadata.uid })
+        for (_, entry) in objects.entries.sorted(by: { $0.key < $1.key }) where entry.source == .api {
+            guard let ref = ReplicaSetController.controllerRef(of: entry.object.metadata),
+                KubeObjectKinds.type(kind: ref.kind, apiVersion: ref.apiVersion) != nil,
+                !owners.contains(ref.uid), !controllerLoop.orphaning.contains(ref.uid)
+            else { continue }
+            let value = entry.object.value
+            logger.info("garbage collector: deleting \(entry.object.kind) \(value.key), its \(ref.kind) \(ref.name) is gone")
+            _ = try? await deleteObject(resource: entry.object.resource, namespace: value.namespace, name: value.name)
+        }
         for pod in controllablePods where pod.metadata.deletionTimestamp == nil {
             guard let ref = ReplicaSetController.controllerRef(of: pod),
                 KubeObjectKinds.type(kind: ref.kind, apiVersion: ref.apiVersion) != nil,
@@ -159,6 +169,14 @@ extension Agent {
         releaseObjectDependents(of: uid)
         for pod in controllablePods where pod.metadata.ownerReferences?.contains(where: { $0.uid == uid }) ?? false {
             await setOwnerReferences(podUID: pod.uid) { refs in refs.filter { $0.uid != uid } }
+        }
+        for (_, dependent) in objects.entries where dependent.source == .api {
+            var value = dependent.object.value
+            guard value.metadata.ownerReferences?.contains(where: { $0.uid == uid }) ?? false else { continue }
+            let refs = (value.metadata.ownerReferences ?? []).filter { $0.uid != uid }
+            value.metadata.ownerReferences = refs.isEmpty ? nil : refs
+            let stored = storeObject(AnyKubeObject(value), source: .api)
+            try? apiObjects.save(stored)
         }
         return deleted
     }

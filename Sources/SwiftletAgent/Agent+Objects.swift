@@ -111,6 +111,7 @@ extension Agent {
         value.metadata.uid = UUID().uuidString.lowercased()
         value.metadata.resourceVersion = nil
         value.metadata.creationTimestamp = nil
+        value.metadata.generation = nil
         let valid: AnyKubeObject
         switch KubeObjectDecoder.validated(value) {
         case .success(let v): valid = v

@@ -43,11 +43,28 @@ struct ObjectStore {
         value.metadata.uid = old?.object.metadata.uid ?? value.metadata.uid ?? UUID().uuidString.lowercased()
         value.metadata.creationTimestamp = old?.object.metadata.creationTimestamp ?? value.metadata.creationTimestamp ?? KubeTime.now()
         value.metadata.resourceVersion = old?.object.metadata.resourceVersion
+        value.metadata.generation = Self.generation(of: value, old: old?.object.value)
         if let old, old.source == source, AnyKubeObject(value) == old.object { return (old.object, false) }
         value.metadata.resourceVersion = String(resourceVersion)
         let stored = AnyKubeObject(value)
         entries[key] = Entry(object: stored, source: source)
         return (stored, true)
+    }
+
+    /// `metadata.generation` as the API server keeps it for kinds with a spec: 1 on creation, +1
+    /// on every change of the spec (not of metadata or status), which controllers' status
+    /// `observedGeneration` answers. Kinds without a spec (ConfigMaps, Secrets) have none.
+    static func generation(of value: any KubeObject, old: (any KubeObject)?) -> Int64? {
+        func spec(_ object: any KubeObject) -> NSObject? {
+            guard let data = try? KubeJSON.encode(object),
+                let tree = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return nil }
+            return tree["spec"] as? NSObject
+        }
+        guard let newSpec = spec(value) else { return nil }
+        guard let old else { return value.metadata.generation ?? 1 }
+        let previous = old.metadata.generation ?? 1
+        return spec(old).map { $0.isEqual(newSpec) } == true ? previous : previous + 1
     }
 
     mutating func remove(key: String) -> Entry? { entries.removeValue(forKey: key) }

@@ -50,6 +50,7 @@ public enum KubeObjectKinds {
     public static let all: [any KubeObject.Type] = [
         ConfigMap.self, Secret.self, ReplicaSet.self,
         Job.self, CronJob.self,
+        Deployment.self,
     ]
 
     public static func type(kind: String, apiVersion: String) -> (any KubeObject.Type)? {

@@ -21,7 +21,11 @@ public enum ReplicaSetController {
 
     /// The pod's controller reference (`metav1.GetControllerOf`).
     public static func controllerRef(of pod: Pod) -> OwnerReference? {
-        pod.metadata.ownerReferences?.first { $0.controller == true }
+        controllerRef(of: pod.metadata)
+    }
+
+    public static func controllerRef(of metadata: ObjectMeta) -> OwnerReference? {
+        metadata.ownerReferences?.first { $0.controller == true }
     }
 
     /// `IsPodActive`: not finished and not being deleted.
