@@ -3,14 +3,16 @@ import Foundation
 import SwiftletClient
 import SwiftletKube
 
-/// `swiftlet get pods|events|manifests [NAME]`.
+/// `swiftlet get pods|events|manifests|<stored kind> [NAME]`.
 struct GetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Display pods, events or manifest files.")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Display pods, events, manifest files, deployments, replicasets and the other stored kinds.")
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var ns: NamespaceOptions
-    @Argument(help: "pods (pod, po), events (ev) or manifests.") var resource: String
-    @Argument(help: "A pod name.") var name: String?
+    @Argument(help: "pods (pod, po), events (ev), manifests, deployments (deploy), replicasets (rs), daemonsets (ds), configmaps (cm), secrets, ...")
+    var resource: String
+    @Argument(help: "An object name.") var name: String?
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "List across all namespaces.")
     var allNamespaces = false
     @Option(name: [.short, .customLong("output")], help: "json, yaml, wide or name.") var output: OutputFormat?
@@ -26,7 +28,10 @@ struct GetCommand: AsyncParsableCommand {
             case "events", "event", "ev": try getEvents()
             case "manifests", "manifest": try getManifests()
             default:
-                throw CLIUsageError("the server doesn't have a resource type \"\(resource)\"")
+                guard let type = ObjectPrinter.type(named: resource) else {
+                    throw CLIUsageError("the server doesn't have a resource type \"\(resource)\"")
+                }
+                try getObjects(type)
             }
         }
     }

@@ -25,6 +25,7 @@ struct Swiftlet: AsyncParsableCommand {
             DaemonCommand.self, ImagesCommand.self,
             GetCommand.self, DescribeCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self, RunCommand.self,
             CreateCommand.self, ApplyCommand.self, DeleteCommand.self, TopCommand.self, DrainCommand.self,
+            RolloutCommand.self, ScaleCommand.self, SetCommand.self,
             VersionCommand.self,
         ])
 }

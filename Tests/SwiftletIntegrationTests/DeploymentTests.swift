@@ -15,6 +15,11 @@ final class DeploymentTests: IntegrationTestCase {
             for d in (try? harness.client.listObjects(Deployment.self, namespace: "default")) ?? [] {
                 _ = try? harness.client.deleteObject(Deployment.self, namespace: "default", name: d.name)
             }
+            // Sets a failed test left orphaned are deleted too.
+            for rs in (try? harness.client.listObjects(ReplicaSet.self, namespace: "default")) ?? []
+            where rs.metadata.ownerReferences == nil {
+                _ = try? harness.client.deleteObject(ReplicaSet.self, namespace: "default", name: rs.name)
+            }
             try? harness.waitFor("the ReplicaSets to be collected", timeout: 30) {
                 ((try? self.harness.client.listObjects(ReplicaSet.self, namespace: "default")) ?? [ReplicaSet]()).isEmpty
             }
@@ -223,6 +228,63 @@ final class DeploymentTests: IntegrationTestCase {
             let pods = (try? self.harness.client.listPods(namespace: "default").items) ?? []
             return pods.count == 3 && pods.allSatisfy { self.command(of: $0).hasPrefix("echo B") }
         }
+    }
+}
+
+extension DeploymentTests {
+    func cli(_ arguments: [String]) throws -> CLIResult {
+        let result = try swiftlet(arguments)
+        XCTAssertEqual(result.status, 0, "swiftlet \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
+    }
+
+    func testCLIRolloutScaleSetImageGetAndDelete() throws {
+        let created = try harness.client.createObject(deployment("cli", replicas: 2))
+        XCTAssertTrue(try cli(["rollout", "status", "deployment/cli", "--timeout", "90"]).stdout
+            .hasSuffix("deployment \"cli\" successfully rolled out\n"))
+        let table = try cli(["get", "deployments"]).stdout
+        XCTAssertTrue(table.hasPrefix("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\ncli    2/2     2            2           "), table)
+        let sets = try cli(["get", "rs"]).stdout
+        XCTAssertTrue(sets.hasPrefix("NAME"), sets)
+        XCTAssertTrue(sets.contains("DESIRED   CURRENT   READY   AGE"), sets)
+
+        // restart: a new revision; undo --to-revision 1: the first set again, as revision 3.
+        XCTAssertEqual(try cli(["rollout", "restart", "deployment/cli"]).stdout, "deployment.apps/cli restarted\n")
+        _ = try cli(["rollout", "status", "deployment", "cli", "--timeout", "90"])
+        XCTAssertEqual(
+            try cli(["rollout", "history", "deployment/cli"]).stdout,
+            "deployment.apps/cli\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n\n")
+        XCTAssertEqual(try cli(["rollout", "undo", "deployment/cli", "--to-revision", "1"]).stdout, "deployment.apps/cli rolled back\n")
+        _ = try cli(["rollout", "status", "deployment/cli", "--timeout", "90"])
+        XCTAssertEqual(
+            try cli(["rollout", "history", "deployment/cli"]).stdout,
+            "deployment.apps/cli\nREVISION   CHANGE-CAUSE\n2          <none>\n3          <none>\n\n")
+        let missing = try swiftlet(["rollout", "undo", "deployment/cli", "--to-revision", "7"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr, "error: unable to find specified revision 7 in history\n")
+
+        let badImage = try swiftlet(["set", "image", "deployment/cli", "nope=busybox"])
+        XCTAssertEqual(badImage.stderr, "error: unable to find container named \"nope\"\n")
+        XCTAssertEqual(try cli(["scale", "deployment/cli", "--replicas", "3"]).stdout, "deployment.apps/cli scaled\n")
+        try harness.waitFor("3 ready replicas", timeout: 60) { (try? self.get("cli"))?.status?.readyReplicas == 3 }
+        XCTAssertEqual(self.sets(of: created).count, 2, "scaling made no revision (the undo re-used the first set)")
+        XCTAssertEqual(try cli(["rollout", "pause", "deployment/cli"]).stdout, "deployment.apps/cli paused\n")
+        XCTAssertEqual(try cli(["rollout", "pause", "deployment/cli"]).stdout, "deployment.apps/cli already paused\n")
+        XCTAssertEqual(try cli(["rollout", "resume", "deployment/cli"]).stdout, "deployment.apps/cli resumed\n")
+
+        // --cascade=orphan keeps the sets (and their pods); deleting the sets collects the pods.
+        XCTAssertEqual(try cli(["delete", "deployment", "cli", "--cascade=orphan"]).stdout, "deployment.apps \"cli\" deleted\n")
+        try harness.waitFor("the sets orphaned", timeout: 30) {
+            let all = (try? self.harness.client.listObjects(ReplicaSet.self, namespace: "default")) ?? []
+            return all.count == 2 && all.allSatisfy { $0.metadata.ownerReferences == nil }
+        }
+        try harness.waitFor("the 3 pods still running (older ones finish terminating)", timeout: 30) {
+            let pods = (try? self.harness.client.listPods(namespace: "default").items) ?? []
+            return pods.count == 3 && pods.allSatisfy { $0.status?.phase == .running && $0.metadata.deletionTimestamp == nil }
+        }
+        let names = try harness.client.listObjects(ReplicaSet.self, namespace: "default").map(\.name)
+        XCTAssertEqual(try cli(["delete", "rs"] + names).stdout, names.map { "replicaset.apps \"\($0)\" deleted\n" }.joined())
+        try harness.waitFor("the pods collected", timeout: 60) { (try? self.harness.client.listPods(namespace: "default").items)?.isEmpty == true }
     }
 }
 

@@ -39,7 +39,7 @@ final class ManifestDecoderTests: XCTestCase {
               containers: [{name: c}]
             ---
             apiVersion: apps/v1
-            kind: Deployment
+            kind: StatefulSet
             metadata: {name: dep}
             ---
             apiVersion: v1
@@ -54,7 +54,7 @@ final class ManifestDecoderTests: XCTestCase {
         XCTAssertEqual(pod(docs[0])?.namespace, "default", "validated pods come back defaulted")
         XCTAssertEqual(
             error(docs[1])?.description, #"document 3: Pod "two" is invalid: spec.containers[0].image: Required value"#)
-        XCTAssertEqual(docs[2].result, .success(.unsupported(kind: "Deployment", apiVersion: "apps/v1", name: "dep")))
+        XCTAssertEqual(docs[2].result, .success(.unsupported(kind: "StatefulSet", apiVersion: "apps/v1", name: "dep")))
         XCTAssertEqual(pod(docs[3])?.name, "three")
     }
 

@@ -1,0 +1,90 @@
+import Foundation
+import SwiftletKube
+
+/// A stored kind's `kubectl get` columns (`pkg/printers/internalversion/printers.go`). Kinds
+/// without their own columns print NAME and AGE.
+public protocol TablePrintable: KubeObject {
+    static var columns: [String] { get }
+    func cells(now: Date) -> [String]
+}
+
+/// `kubectl get` for the stored kinds of `KubeObjectKinds`: resource names, the group-qualified
+/// names kubectl prints (`deployment.apps`), and the tables.
+public enum ObjectPrinter {
+    /// kubectl's short names of the workload and config kinds.
+    static let shortNames = [
+        "deploy": "deployments", "rs": "replicasets", "ds": "daemonsets", "cm": "configmaps", "cj": "cronjobs",
+    ]
+
+    /// The stored kind a `get`/`delete` argument names: plural, singular or short name.
+    public static func type(named name: String) -> (any KubeObject.Type)? {
+        let n = name.lowercased()
+        let resource = shortNames[n] ?? n
+        return KubeObjectKinds.all.first { $0.resource == resource || $0.kind.lowercased() == resource }
+    }
+
+    /// `deployment.apps`, `configmap`: the kind with its API group, as kubectl names objects.
+    public static func qualifiedKind(_ type: any KubeObject.Type) -> String {
+        let parts = type.apiVersion.split(separator: "/")
+        return type.kind.lowercased() + (parts.count == 2 ? "." + parts[0] : "")
+    }
+
+    public static func table(_ objects: [any KubeObject], now: Date, withNamespace: Bool, headers: Bool = true) -> String {
+        guard let first = objects.first else { return "" }
+        let columns = header(Swift.type(of: first))
+        var text = ""
+        if headers { text += ((withNamespace ? ["NAMESPACE"] : []) + columns).joined(separator: "\t") + "\n" }
+        for object in objects {
+            text += ((withNamespace ? [object.namespace] : []) + cells(object, now: now)).joined(separator: "\t") + "\n"
+        }
+        return TabWriter.table.format(text)
+    }
+
+    static func header(_ type: any KubeObject.Type) -> [String] {
+        (type as? any TablePrintable.Type)?.columns ?? ["NAME", "AGE"]
+    }
+
+    static func cells(_ object: any KubeObject, now: Date) -> [String] {
+        (object as? any TablePrintable)?.cells(now: now) ?? [object.name, HumanDuration.since(object.metadata.creationTimestamp, now: now)]
+    }
+
+    /// kubectl's `formatLabelSelector`-like rendering of a `nodeSelector` map.
+    static func labels(_ map: [String: String]?) -> String {
+        guard let map, !map.isEmpty else { return "<none>" }
+        return map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+}
+
+extension Deployment: TablePrintable {
+    public static let columns = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    public func cells(now: Date) -> [String] {
+        [
+            name, "\(status?.readyReplicas ?? 0)/\(replicas)", String(status?.updatedReplicas ?? 0),
+            String(status?.availableReplicas ?? 0), HumanDuration.since(metadata.creationTimestamp, now: now),
+        ]
+    }
+}
+
+extension ReplicaSet: TablePrintable {
+    public static let columns = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    public func cells(now: Date) -> [String] {
+        [
+            name, String(replicas), String(status?.replicas ?? 0), String(status?.readyReplicas ?? 0),
+            HumanDuration.since(metadata.creationTimestamp, now: now),
+        ]
+    }
+}
+
+extension ConfigMap: TablePrintable {
+    public static let columns = ["NAME", "DATA", "AGE"]
+    public func cells(now: Date) -> [String] {
+        [name, String((data?.count ?? 0) + (binaryData?.count ?? 0)), HumanDuration.since(metadata.creationTimestamp, now: now)]
+    }
+}
+
+extension Secret: TablePrintable {
+    public static let columns = ["NAME", "TYPE", "DATA", "AGE"]
+    public func cells(now: Date) -> [String] {
+        [name, type ?? "Opaque", String(data?.count ?? 0), HumanDuration.since(metadata.creationTimestamp, now: now)]
+    }
+}
