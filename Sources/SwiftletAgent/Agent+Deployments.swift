@@ -17,7 +17,12 @@ extension Agent {
             let sets = objects.entries.values.filter { $0.source == .api }.compactMap { $0.object.value as? ReplicaSet }
                 .filter { $0.namespace == d.namespace }
             let plan = DeploymentController.plan(d, replicaSets: sets, pods: controllablePods, now: Date())
-            for (reason, message) in plan.events { logger.info("deployment \(d.key): \(reason): \(message)") }
+            for (reason, message) in plan.events {
+                logger.info("deployment \(d.key): \(reason): \(message)")
+                var object = ObjectReference(kind: Deployment.kind, namespace: d.namespace, name: d.name, uid: d.metadata.uid)
+                object.apiVersion = Deployment.apiVersion
+                await events.record(about: object, reason: reason, message: message, component: "deployment-controller")
+            }
             for rs in plan.create {
                 do {
                     _ = try await createObject(AnyKubeObject(rs))

@@ -133,6 +133,10 @@ final class DeploymentTests: IntegrationTestCase {
         XCTAssertEqual(afterB.map(\.replicas), [0, 3])
         XCTAssertEqual(afterB.map { DeploymentController.revision($0) }, [1, 2])
         XCTAssertEqual(try get("roll").metadata.annotations?[DeploymentAnnotations.revision], "2")
+        let scaling = try harness.client.listEvents(namespace: "default").items.filter {
+            $0.reason == "ScalingReplicaSet" && $0.involvedObject.kind == "Deployment" && $0.involvedObject.name == "roll"
+        }
+        XCTAssertTrue(scaling.contains { $0.message == "Scaled down replica set \(afterB[0].name) from 1 to 0" }, "\(scaling.map(\.message))")
         try harness.waitFor("old pods gone", timeout: 30) {
             let pods = (try? self.harness.client.listPods(namespace: "default").items) ?? []
             return pods.count == 3 && pods.allSatisfy { self.command(of: $0).hasPrefix("echo B") }
