@@ -88,3 +88,42 @@ extension Secret: TablePrintable {
         [name, type ?? "Opaque", String(data?.count ?? 0), HumanDuration.since(metadata.creationTimestamp, now: now)]
     }
 }
+
+extension Job: TablePrintable {
+    public static let columns = ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+    /// `printJob`: the first true condition of Complete, Failed, (deleting), Suspended,
+    /// FailureTarget, SuccessCriteriaMet, else Running.
+    public func cells(now: Date) -> [String] {
+        let s = status ?? Job.Status()
+        let succeeded = s.succeeded ?? 0
+        let completions: String
+        if let c = spec.completions {
+            completions = "\(succeeded)/\(c)"
+        } else if (spec.parallelism ?? 0) > 1 {
+            completions = "\(succeeded)/1 of \(spec.parallelism ?? 0)"
+        } else {
+            completions = "\(succeeded)/1"
+        }
+        var duration = ""
+        if let start = s.startTime {
+            duration = HumanDuration.format((s.completionTime?.date ?? now).timeIntervalSince(start.date))
+        }
+        let state: String
+        if s.condition("Complete") != nil {
+            state = "Complete"
+        } else if s.condition("Failed") != nil {
+            state = "Failed"
+        } else if metadata.deletionTimestamp != nil {
+            state = "Terminating"
+        } else if s.condition("Suspended") != nil {
+            state = "Suspended"
+        } else if s.condition("FailureTarget") != nil {
+            state = "FailureTarget"
+        } else if s.condition("SuccessCriteriaMet") != nil {
+            state = "SuccessCriteriaMet"
+        } else {
+            state = "Running"
+        }
+        return [name, state, completions, duration, HumanDuration.since(metadata.creationTimestamp, now: now)]
+    }
+}
