@@ -273,6 +273,13 @@ final class DaemonHarness {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: manifests)) ?? [] {
             try? FileManager.default.removeItem(atPath: manifests + "/" + name)
         }
+        // Stored objects first: a ReplicaSet, Job or Deployment a failed test left would re-create
+        // the pods deleted below, and its pods would outlive the daemon. Files are gone already.
+        for type in KubeObjectKinds.all {
+            for object in (try? client.listObjects(of: type, namespace: nil)) ?? [] {
+                _ = try? client.deleteObject(of: type, namespace: object.namespace, name: object.name)
+            }
+        }
         for pod in (try? client.listPods(namespace: nil).items) ?? [] where pod.metadata.annotations?["kubernetes.io/config.source"] == "api" {
             _ = try? client.deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: 0)
         }
@@ -288,6 +295,8 @@ final class DaemonHarness {
         problems += leakedCgroups().map { "cgroup: \($0)" }
         // Force-clean so one failure does not cascade into the next test.
         for pid in leakedProcesses().compactMap({ Int32($0.split(separator: ":")[0]) }) { kill(pid, SIGKILL) }
+        // A cgroup with a dying process in it cannot be removed: wait for the killed ones to go.
+        try? waitFor("the leaked processes to exit", timeout: 10) { self.leakedProcesses().isEmpty }
         for mount in leakedMounts().sorted(by: { $0.count > $1.count }) { _ = try? Self.runTool("/bin/umount", ["-l", mount]) }
         for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
             let parent = "/sys/fs/cgroup/\(hierarchy)/\(cgroupParent)"
