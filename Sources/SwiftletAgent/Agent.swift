@@ -65,7 +65,9 @@ public actor Agent {
         self.runtime = runtime
         self.logger = logger
         self.agentMetrics = AgentMetrics(version: configuration.version)
-        self.events = EventRecorder(nodeName: configuration.nodeName, metrics: agentMetrics)
+        self.events = EventRecorder(
+            nodeName: configuration.nodeName, metrics: agentMetrics,
+            file: configuration.runtime.stateDirectory + "/events/events.jsonl", logger: logger)
         self.apiStore = try APIPodStore(directory: configuration.runtime.stateDirectory + "/apipods")
         self.apiObjects = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/apiobjects")
         self.fileObjectStatus = try APIObjectStore(directory: configuration.runtime.stateDirectory + "/objectstatus")
@@ -86,6 +88,8 @@ public actor Agent {
     /// Re-adopts surviving pods, loads both sources, and starts the background loops.
     public func start() async throws {
         let runtime = self.runtime
+        // Before any pod records one, so counts go on from the stored events.
+        await events.restore()
         let found = await offload { runtime.sandboxPods() }
         for pod in found {
             adoptable[pod.uid] = pod

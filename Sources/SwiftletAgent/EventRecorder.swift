@@ -1,50 +1,59 @@
 import Foundation
+import Logging
 import SwiftletKube
+import SwiftletLifecycle
 import SwiftletServer
 
-/// Kubernetes events, kept in memory like an API server's event store and de-duplicated like
-/// client-go's `EventCorrelator`: an event with the same key (source, involved object, type,
-/// reason, message — `getEventKey`) bumps `count` and `lastTimestamp` of the one recorded first
-/// instead of adding a row. At most `capacity` events are kept; beyond it the one updated least
-/// recently is dropped (counted in `swiftlet_events_evicted_total`), and events not updated for
-/// `timeToLive` (the API server's `--event-ttl`, 1 h) expire, as they do in etcd.
+/// Kubernetes events, kept in memory like an API server's event store and correlated like
+/// client-go's `EventCorrelator` (`EventCorrelator` in SwiftletLifecycle): similar events that
+/// differ only in message are combined into one "(combined from similar events): …" event once ten
+/// distinct messages were seen within ten minutes, and an occurrence with the same key (source,
+/// involved object, type, reason, message — `getEventKey`) bumps `count` and `lastTimestamp` of the
+/// event recorded first instead of adding a row. At most `capacity` events are kept; beyond it the
+/// one updated least recently is dropped (counted in `swiftlet_events_evicted_total`), and events
+/// not updated for `timeToLive` (the API server's `--event-ttl`, 1 h) expire, as they do in etcd.
 public actor EventRecorder {
-    /// client-go's `getEventKey`: every field that makes two events "the same".
-    struct Key: Hashable {
-        var component: String
-        var host: String
-        var kind: String
-        var namespace: String
-        var name: String
-        var uid: String
-        var apiVersion: String
-        var fieldPath: String
-        var type: String
-        var reason: String
-        var message: String
-    }
+    typealias Key = EventCorrelator.Key
 
-    private struct Entry {
+    struct Entry {
         var event: Event
         /// Monotonic order of the last update, for least-recently-updated eviction.
         var touched: UInt64
     }
 
-    private var entries: [Key: Entry] = [:]
+    var entries: [Key: Entry] = [:]
+    var correlator = EventCorrelator()
     private var watchers: [UInt64: AsyncStream<EventWatchEvent>.Continuation] = [:]
-    private var clock: UInt64 = 0
-    private var resourceVersion: UInt64 = 0
+    var clock: UInt64 = 0
+    var resourceVersion: UInt64 = 0
     private let nodeName: String
-    private let capacity: Int
-    private let timeToLive: TimeInterval
+    let capacity: Int
+    let timeToLive: TimeInterval
     private let metrics: AgentMetrics?
     public private(set) var evicted = 0
 
-    public init(nodeName: String, capacity: Int = 1000, timeToLive: TimeInterval = 3600, metrics: AgentMetrics? = nil) {
+    // Persistence (EventRecorder+Persistence.swift).
+    let file: EventStoreFile?
+    let logger: Logger?
+    /// How long a change waits before the file is rewritten, so a burst of events is one write.
+    let writeDelay: Duration
+    /// Changes not yet in the file.
+    var unsaved = false
+    var writeScheduled = false
+    /// The last write failed (full disk, ...): reported once, retried until it works.
+    public internal(set) var writeFailing = false
+
+    public init(
+        nodeName: String, capacity: Int = 1000, timeToLive: TimeInterval = 3600, metrics: AgentMetrics? = nil,
+        file path: String? = nil, writeDelay: Duration = .seconds(1), logger: Logger? = nil
+    ) {
         self.nodeName = nodeName
         self.capacity = max(1, capacity)
         self.timeToLive = timeToLive
         self.metrics = metrics
+        self.file = path.map { EventStoreFile(path: $0) }
+        self.writeDelay = writeDelay
+        self.logger = logger
     }
 
     /// The kubelet's events about a pod (`fieldPath` names a container: `spec.containers{web}`).
@@ -66,19 +75,22 @@ public actor EventRecorder {
     ) {
         expire(now: now)
         let source = EventSource(component: component, host: nodeName)
-        let key = Key(
-            component: component, host: nodeName, kind: object.kind ?? "", namespace: object.namespace ?? "",
-            name: object.name ?? "", uid: object.uid ?? "", apiVersion: object.apiVersion ?? "",
-            fieldPath: object.fieldPath ?? "", type: type, reason: reason, message: message)
+        let outcome = correlator.correlate(
+            source: source, object: object, type: type, reason: reason, message: message, now: now.date)
+        let key = outcome.key
+        let message = outcome.message
         clock += 1
         resourceVersion += 1
         if var entry = entries[key] {
             entry.event.count += 1
             entry.event.lastTimestamp = now
+            // A combined event shows the latest of the messages it stands for (client-go patches it).
+            entry.event.message = message
             entry.event.metadata.resourceVersion = String(resourceVersion)
             entry.touched = clock
             entries[key] = entry
             broadcast(EventWatchEvent(type: WatchEvent.modified, object: entry.event))
+            changed()
             return
         }
         // client-go names an event `<object>.<hex unix nanoseconds>`; the sequence keeps two
@@ -95,6 +107,7 @@ public actor EventRecorder {
         entries[key] = Entry(event: event, touched: clock)
         broadcast(EventWatchEvent(type: WatchEvent.added, object: event))
         if entries.count > capacity { evictLeastRecentlyUpdated() }
+        changed()
     }
 
     /// Events oldest first (by first occurrence), all or of one namespace.
@@ -126,14 +139,14 @@ public actor EventRecorder {
         for continuation in watchers.values { continuation.yield(change) }
     }
 
-    private func evictLeastRecentlyUpdated() {
+    func evictLeastRecentlyUpdated() {
         guard let oldest = entries.min(by: { $0.value.touched < $1.value.touched }) else { return }
         remove(oldest.key)
         evicted += 1
         metrics?.eventsEvicted()
     }
 
-    private func expire(now: KubeTime) {
+    func expire(now: KubeTime) {
         let cutoff = now.date.addingTimeInterval(-timeToLive)
         for (key, entry) in entries where entry.event.lastTimestamp.date < cutoff { remove(key) }
     }
@@ -141,5 +154,6 @@ public actor EventRecorder {
     private func remove(_ key: Key) {
         guard let entry = entries.removeValue(forKey: key) else { return }
         broadcast(EventWatchEvent(type: WatchEvent.deleted, object: entry.event))
+        changed()
     }
 }

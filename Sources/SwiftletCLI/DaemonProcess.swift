@@ -91,6 +91,7 @@ struct DaemonProcess {
             SystemdNotifier.notify("STOPPING=1")
         }
         try? await server.shutdown()
+        await agent.saveEvents()
     }
 
     func agentConfiguration(runtime: RuntimeConfiguration) -> AgentConfiguration {
