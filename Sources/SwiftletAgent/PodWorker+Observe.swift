@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletImages
 import SwiftletKube
 import SwiftletLifecycle
 import SwiftletRuntime
@@ -27,10 +28,25 @@ extension PodWorker {
             entry.lastStartFailure = startFailures[container.name]
             updateProbes(container, newest: runs.last, sandboxAlive: sandboxAlive, into: &entry)
             observed.containers[container.name] = entry
+            if images[container.name] == nil && entry.current != nil {
+                // Started by an earlier agent: the image (its STOPSIGNAL above all) from the store, once.
+                images[container.name] = await adoptedImage(container)
+            }
             observed.images[container.name] =
                 images[container.name] ?? ObservedImage(image: container.image ?? "", imageID: "")
         }
         return observed
+    }
+
+    /// The image a re-adopted container runs, as far as the store still has it.
+    func adoptedImage(_ container: Container) async -> ObservedImage {
+        let runtime = self.runtime, reference = container.image ?? ""
+        guard let record = await offload({ try? runtime.presentImage(container) }) ?? nil else {
+            return ObservedImage(image: reference, imageID: "")
+        }
+        return ObservedImage(
+            image: (try? normalizeImageReference(reference)) ?? reference, imageID: record.statusImageID(for: reference),
+            stopSignal: record.config.stopSignal)
     }
 
     static func run(_ attempt: ObservedAttempt, uid: String, name: String, sandboxAlive: Bool, now: Date) -> ContainerRun {

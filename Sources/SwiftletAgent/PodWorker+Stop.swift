@@ -44,11 +44,12 @@ extension PodWorker {
             deadline = max(deadline, Date().addingTimeInterval(Self.minimumGrace))
         }
         let runtime = self.runtime, uid = self.uid
-        let signal = deadline <= Date() ? SIGKILL : SIGTERM
+        let expired = deadline <= Date()
         for name in names {
             if recordEvent {
                 await events.record(pod, reason: "Killing", message: "Stopping container \(name)", fieldPath: fieldPath(name))
             }
+            let signal = expired ? SIGKILL : stopSignal(of: name)
             _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: signal) }
         }
         var remaining = names
@@ -66,5 +67,12 @@ extension PodWorker {
             let observed = await observe()
             remaining = remaining.filter { observed.containers[$0]?.current?.isRunning ?? false }
         }
+    }
+
+    /// The number of the signal a container is stopped with: `lifecycle.stopSignal`, else its
+    /// image's STOPSIGNAL, else SIGTERM.
+    func stopSignal(of name: String) -> Int32 {
+        let signal = container(named: name)?.effectiveStopSignal(imageStopSignal: images[name]?.stopSignal)
+        return signal.flatMap { StopSignal.linuxNumbers[$0] } ?? SIGTERM
     }
 }

@@ -156,7 +156,9 @@ extension PodWorker {
         let runtime = self.runtime, pod = self.pod
         do {
             let image = try await ensureImage(container, field: field)
-            images[name] = ObservedImage(image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""), imageID: image.statusImageID(for: container.image ?? ""))
+            images[name] = ObservedImage(
+                image: (try? normalizeImageReference(container.image ?? "")) ?? (container.image ?? ""),
+                imageID: image.statusImageID(for: container.image ?? ""), stopSignal: image.config.stopSignal)
             let limits = CgroupLimits(CgroupResources.container(container))
             let score = oomScoreAdjust(pod: pod, container: container, memoryCapacity: node.memoryBytes)
             let confinement = self.confinement

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwiftletImages
+import SwiftletKube
 
 /// `swiftlet images import|pull|ls|inspect|rm|prune`: works on the store directly, with or without a running daemon.
 struct ImagesCommand: AsyncParsableCommand {
@@ -26,6 +27,8 @@ struct ImportImage: AsyncParsableCommand {
     @Option(parsing: .singleValue, help: "Image CMD element (repeat for several).") var cmd: [String] = []
     @Option(parsing: .singleValue, help: "Image ENV entry NAME=VALUE (repeat for several).") var env: [String] = []
     @Option(help: "Image working directory.") var workdir: String?
+    @Option(help: "Image STOPSIGNAL (e.g. SIGQUIT): the signal containers are stopped with unless lifecycle.stopSignal says otherwise.")
+    var stopSignal: String?
     @Argument(help: "OCI layout directory, OCI or docker archive, or root filesystem directory or tarball (.tar, .tar.gz, .tgz).")
     var path: String
 
@@ -33,8 +36,8 @@ struct ImportImage: AsyncParsableCommand {
         do {
             let kind = try ImageSourceKind.detect(path)
             if kind != .rootfsDirectory && kind != .rootfsTarball {
-                guard entrypoint.isEmpty, cmd.isEmpty, env.isEmpty, workdir == nil else {
-                    throw ValidationErrorExit(message: "error: --entrypoint, --cmd, --env and --workdir apply to root filesystems only; an OCI image brings its own config")
+                guard entrypoint.isEmpty, cmd.isEmpty, env.isEmpty, workdir == nil, stopSignal == nil else {
+                    throw ValidationErrorExit(message: "error: --entrypoint, --cmd, --env, --workdir and --stop-signal apply to root filesystems only; an OCI image brings its own config")
                 }
                 for record in try store.store().importImage(from: path, name: name) {
                     for reference in record.references { print("imported \(reference) (\(record.id))") }
@@ -46,10 +49,13 @@ struct ImportImage: AsyncParsableCommand {
         } catch {
             throw ValidationErrorExit(message: "error: \(error)")
         }
+        if let stopSignal, StopSignal.canonicalName(stopSignal) == nil {
+            throw ValidationErrorExit(message: "error: --stop-signal \(stopSignal): not a Linux signal name or number")
+        }
         let reference = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let config = ImageConfig(
             entrypoint: entrypoint.isEmpty ? nil : entrypoint, cmd: cmd.isEmpty ? nil : cmd,
-            env: env.isEmpty ? nil : env, workingDir: workdir, user: nil)
+            env: env.isEmpty ? nil : env, workingDir: workdir, user: nil, stopSignal: stopSignal)
         do {
             let record = try store.store().importRootfs(from: path, reference: reference, config: config)
             print("imported \(try normalizeImageReference(reference)) (\(record.id))")

@@ -7,11 +7,15 @@ public struct ImageConfig: Codable, Sendable, Hashable {
     public var env: [String]?
     public var workingDir: String?
     public var user: String?
+    /// `STOPSIGNAL` as the image states it (`SIGQUIT`, `QUIT` or `3`); the container's
+    /// `lifecycle.stopSignal` overrides it.
+    public var stopSignal: String?
 
     public init(
         entrypoint: [String]? = nil, cmd: [String]? = nil, env: [String]? = nil,
-        workingDir: String? = nil, user: String? = nil
+        workingDir: String? = nil, user: String? = nil, stopSignal: String? = nil
     ) {
+        self.stopSignal = stopSignal
         self.entrypoint = entrypoint
         self.cmd = cmd
         self.env = env

@@ -83,9 +83,11 @@ public struct OCIImageConfigFile: Codable, Sendable, Hashable {
         public var entrypoint: [String]?
         public var cmd: [String]?
         public var workingDir: String?
+        public var stopSignal: String?
 
         enum CodingKeys: String, CodingKey {
             case user = "User", env = "Env", entrypoint = "Entrypoint", cmd = "Cmd", workingDir = "WorkingDir"
+            case stopSignal = "StopSignal"
         }
     }
 
@@ -103,6 +105,7 @@ public struct OCIImageConfigFile: Codable, Sendable, Hashable {
         ImageConfig(
             entrypoint: config?.entrypoint, cmd: config?.cmd, env: config?.env,
             workingDir: config?.workingDir.flatMap { $0.isEmpty ? nil : $0 },
-            user: config?.user.flatMap { $0.isEmpty ? nil : $0 })
+            user: config?.user.flatMap { $0.isEmpty ? nil : $0 },
+            stopSignal: config?.stopSignal.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

@@ -71,6 +71,8 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var volumes: [Volume]?
     /// Secrets (dockerconfigjson / dockercfg) of the pod's namespace whose credentials pull its images.
     public var imagePullSecrets: [LocalObjectReference]?
+    /// `spec.os`: required for `lifecycle.stopSignal`; the kubelet admits only its own OS.
+    public var os: PodOS?
 
     public init(containers: [Container], initContainers: [Container]? = nil, restartPolicy: RestartPolicy? = nil) {
         self.containers = containers
@@ -83,7 +85,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
         case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN, volumes
-        case imagePullSecrets
+        case imagePullSecrets, os
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -115,6 +117,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)
         volumes = try c.decodeIfPresent([Volume].self, forKey: .volumes)
         imagePullSecrets = try c.decodeIfPresent([LocalObjectReference].self, forKey: .imagePullSecrets)
+        os = try c.decodeIfPresent(PodOS.self, forKey: .os)
     }
 }
 

@@ -89,6 +89,8 @@ public struct ContainerStatus: Codable, Hashable, Sendable {
     public var imageID: String
     public var containerID: String?
     public var started: Bool?
+    /// The signal the runtime stops this container with (KEP-4960): spec, else image, else SIGTERM.
+    public var stopSignal: String?
 
     public init(
         name: String, state: ContainerState, lastState: ContainerState = ContainerState(), ready: Bool = false,

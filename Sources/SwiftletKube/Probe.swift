@@ -190,10 +190,13 @@ extension Container {
 public struct Lifecycle: Codable, Hashable, Sendable {
     public var postStart: LifecycleHandler?
     public var preStop: LifecycleHandler?
+    /// The signal the container is stopped with (KEP-4960); validated against `spec.os` (StopSignal.swift).
+    public var stopSignal: String?
 
-    public init(postStart: LifecycleHandler? = nil, preStop: LifecycleHandler? = nil) {
+    public init(postStart: LifecycleHandler? = nil, preStop: LifecycleHandler? = nil, stopSignal: String? = nil) {
         self.postStart = postStart
         self.preStop = preStop
+        self.stopSignal = stopSignal
     }
 
     public func validate(path: String, ports: [ContainerPort]) -> [FieldError] {

@@ -127,6 +127,7 @@ extension PodSpec {
             errs += securityContext.validate(path: "\(path).securityContext")
         }
         errs += validateStorage(path: path)
+        errs += validateOSAndStopSignals(path: path)
         return errs
     }
 }

@@ -9,6 +9,10 @@ import SwiftletKube
 public func admit(pod: Pod, running: [Pod], allocatable: NodeAllocatable) -> (
     admitted: Bool, reason: String?, message: String?
 ) {
+    // `rejectPodAdmissionBasedOnOSField`: a node only runs pods built for its own OS.
+    if let os = pod.spec.os?.name, os != PodOS.linux {
+        return (false, "PodOSNotSupported", "Failed to admit pod as the OS field doesn't match node OS")
+    }
     let wanted = PodResources.requests(pod)
     let used = running.map(PodResources.requests)
     let checks: [(name: String, amount: (Quantity) -> Int64, capacity: Int64)] = [

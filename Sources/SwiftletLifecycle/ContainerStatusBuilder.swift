@@ -46,6 +46,8 @@ struct ContainerStatusBuilder {
             restartCount: Int32(clamping: current.attempt),
             image: image?.image ?? container.image ?? "", imageID: image?.imageID ?? "",
             containerID: current.containerID)
+        // Like containerd, only a container the runtime has reports the signal it stops it with.
+        status.stopSignal = container.effectiveStopSignal(imageStopSignal: image?.stopSignal)
         if let previousRun = seen?.previous { status.lastState = Self.state(of: previousRun) }
         return status
     }

@@ -4,10 +4,13 @@ public struct ObservedImage: Hashable, Sendable {
     public var image: String
     /// `ContainerStatus.imageID`, e.g. `sha256:…` or `docker.io/library/busybox@sha256:…`.
     public var imageID: String
+    /// The image's `STOPSIGNAL` as stated in its config; nil when it names none.
+    public var stopSignal: String?
 
-    public init(image: String, imageID: String) {
+    public init(image: String, imageID: String, stopSignal: String? = nil) {
         self.image = image
         self.imageID = imageID
+        self.stopSignal = stopSignal
     }
 }
 

@@ -141,7 +141,14 @@ final class ResourcesAdmissionTests: XCTestCase {
     func testAdmissionTable() {
         let node = NodeAllocatable(cpuMilli: 2000, memoryBytes: 4 * 1024 * 1024 * 1024)
         let using500m = resourcedPod([resourced("a", req: ["cpu": "500m", "memory": "1Gi"])])
+        var windows = resourcedPod([resourced("a")])
+        windows.spec.os = PodOS(name: "windows")
+        var linux = windows
+        linux.spec.os = PodOS(name: "linux")
         let table: [(String, Pod, [Pod], Bool, String?, String?)] = [
+            ("windows pod on a linux node", windows, [], false, "PodOSNotSupported",
+             "Failed to admit pod as the OS field doesn't match node OS"),
+            ("linux pod", linux, [], true, nil, nil),
             ("fits", resourcedPod([resourced("a", req: ["cpu": "1"])]), [using500m], true, nil, nil),
             ("fits exactly", resourcedPod([resourced("a", req: ["cpu": "1500m", "memory": "3Gi"])]), [using500m], true, nil, nil),
             ("no requests always fit", resourcedPod([resourced("a")]), [using500m, using500m, using500m, using500m, using500m], true, nil, nil),
