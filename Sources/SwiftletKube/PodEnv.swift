@@ -40,8 +40,9 @@ public struct ResourceFieldSelector: Codable, Hashable, Sendable {
     }
 }
 
-/// `v1.ConfigMapKeySelector`.
-public struct ConfigMapKeySelector: Codable, Hashable, Sendable {
+/// `v1.ConfigMapKeySelector` and `v1.SecretKeySelector`: the API gives both the same fields, so
+/// one type serves both (as `LocalObjectReference` serves `configMapRef` and `secretRef`).
+public struct KeySelector: Codable, Hashable, Sendable {
     public var name: String?
     public var key: String
     public var optional: Bool?
@@ -53,18 +54,8 @@ public struct ConfigMapKeySelector: Codable, Hashable, Sendable {
     }
 }
 
-/// `v1.SecretKeySelector`.
-public struct SecretKeySelector: Codable, Hashable, Sendable {
-    public var name: String?
-    public var key: String
-    public var optional: Bool?
-
-    public init(name: String, key: String, optional: Bool? = nil) {
-        self.name = name
-        self.key = key
-        self.optional = optional
-    }
-}
+public typealias ConfigMapKeySelector = KeySelector
+public typealias SecretKeySelector = KeySelector
 
 /// `v1.EnvFromSource`: every key of a ConfigMap or Secret, optionally prefixed.
 public struct EnvFromSource: Codable, Hashable, Sendable {

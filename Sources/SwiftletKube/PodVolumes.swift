@@ -185,7 +185,8 @@ public struct VolumeProjection: Codable, Hashable, Sendable {
     }
 }
 
-public struct ConfigMapProjection: Codable, Hashable, Sendable {
+/// `v1.ConfigMapProjection` and `v1.SecretProjection`: the same fields, one type.
+public struct KeysProjection: Codable, Hashable, Sendable {
     public var name: String?
     public var items: [KeyToPath]?
     public var optional: Bool?
@@ -197,17 +198,8 @@ public struct ConfigMapProjection: Codable, Hashable, Sendable {
     }
 }
 
-public struct SecretProjection: Codable, Hashable, Sendable {
-    public var name: String?
-    public var items: [KeyToPath]?
-    public var optional: Bool?
-
-    public init(name: String, items: [KeyToPath]? = nil, optional: Bool? = nil) {
-        self.name = name
-        self.items = items
-        self.optional = optional
-    }
-}
+public typealias ConfigMapProjection = KeysProjection
+public typealias SecretProjection = KeysProjection
 
 public struct DownwardAPIProjection: Codable, Hashable, Sendable {
     public var items: [DownwardAPIVolumeFile]?

@@ -59,19 +59,15 @@ extension Volume {
         if let configMap {
             let p = "\(path).configMap"
             if configMap.name?.isEmpty ?? true { errs.append(.required("\(p).name")) }
-            errs += StoragePath.mode(configMap.defaultMode, field: "\(p).defaultMode")
-            for (i, item) in (configMap.items ?? []).enumerated() { errs += item.validate(path: "\(p).items[\(i)]") }
+            errs += Self.validateFiles(configMap.items, defaultMode: configMap.defaultMode, path: p)
         }
         if let secret {
             let p = "\(path).secret"
             if secret.secretName?.isEmpty ?? true { errs.append(.required("\(p).secretName")) }
-            errs += StoragePath.mode(secret.defaultMode, field: "\(p).defaultMode")
-            for (i, item) in (secret.items ?? []).enumerated() { errs += item.validate(path: "\(p).items[\(i)]") }
+            errs += Self.validateFiles(secret.items, defaultMode: secret.defaultMode, path: p)
         }
         if let downwardAPI {
-            let p = "\(path).downwardAPI"
-            errs += StoragePath.mode(downwardAPI.defaultMode, field: "\(p).defaultMode")
-            for (i, item) in (downwardAPI.items ?? []).enumerated() { errs += item.validate(path: "\(p).items[\(i)]") }
+            errs += Self.validateFiles(downwardAPI.items, defaultMode: downwardAPI.defaultMode, path: "\(path).downwardAPI")
         }
         if let projected {
             let p = "\(path).projected"
@@ -80,34 +76,15 @@ extension Volume {
             for (i, source) in (projected.sources ?? []).enumerated() {
                 let sp = "\(p).sources[\(i)]"
                 var count = 0
-                if let cm = source.configMap {
+                for (field, ref) in [("configMap", source.configMap), ("secret", source.secret)] {
+                    guard let ref else { continue }
                     count += 1
-                    if cm.name?.isEmpty ?? true { errs.append(.required("\(sp).configMap.name")) }
-                    for (j, item) in (cm.items ?? []).enumerated() {
-                        errs += item.validate(path: "\(sp).configMap.items[\(j)]")
-                        if !paths.insert(item.path).inserted {
-                            errs.append(.invalid("\(sp).configMap.items[\(j)].path", .string(item.path), "conflicting duplicate paths"))
-                        }
-                    }
-                }
-                if let s = source.secret {
-                    count += 1
-                    if s.name?.isEmpty ?? true { errs.append(.required("\(sp).secret.name")) }
-                    for (j, item) in (s.items ?? []).enumerated() {
-                        errs += item.validate(path: "\(sp).secret.items[\(j)]")
-                        if !paths.insert(item.path).inserted {
-                            errs.append(.invalid("\(sp).secret.items[\(j)].path", .string(item.path), "conflicting duplicate paths"))
-                        }
-                    }
+                    if ref.name?.isEmpty ?? true { errs.append(.required("\(sp).\(field).name")) }
+                    errs += Self.validateProjectedFiles(ref.items, path: "\(sp).\(field)", paths: &paths)
                 }
                 if let d = source.downwardAPI {
                     count += 1
-                    for (j, item) in (d.items ?? []).enumerated() {
-                        errs += item.validate(path: "\(sp).downwardAPI.items[\(j)]")
-                        if !paths.insert(item.path).inserted {
-                            errs.append(.invalid("\(sp).downwardAPI.items[\(j)].path", .string(item.path), "conflicting duplicate paths"))
-                        }
-                    }
+                    errs += Self.validateProjectedFiles(d.items, path: "\(sp).downwardAPI", paths: &paths)
                 }
                 if source.serviceAccountToken != nil {
                     count += 1
@@ -124,9 +101,34 @@ extension Volume {
         }
         return errs
     }
+
+    /// `defaultMode` and `items` of a configMap, secret or downwardAPI volume.
+    private static func validateFiles<File: VolumeFile>(_ items: [File]?, defaultMode: Int32?, path: String) -> [FieldError] {
+        var errs = StoragePath.mode(defaultMode, field: "\(path).defaultMode")
+        for (i, item) in (items ?? []).enumerated() { errs += item.validate(path: "\(path).items[\(i)]") }
+        return errs
+    }
+
+    /// The items of one projected source; a path an earlier item of any source of the volume took is a conflict.
+    private static func validateProjectedFiles<File: VolumeFile>(_ items: [File]?, path: String, paths: inout Set<String>) -> [FieldError] {
+        var errs: [FieldError] = []
+        for (j, item) in (items ?? []).enumerated() {
+            errs += item.validate(path: "\(path).items[\(j)]")
+            if !paths.insert(item.path).inserted {
+                errs.append(.invalid("\(path).items[\(j)].path", .string(item.path), "conflicting duplicate paths"))
+            }
+        }
+        return errs
+    }
 }
 
-extension KeyToPath {
+/// One file of a configMap, secret, downwardAPI or projected volume.
+protocol VolumeFile {
+    var path: String { get }
+    func validate(path: String) -> [FieldError]
+}
+
+extension KeyToPath: VolumeFile {
     func validate(path: String) -> [FieldError] {
         var errs: [FieldError] = []
         if key.isEmpty { errs.append(.required("\(path).key")) }
@@ -137,7 +139,7 @@ extension KeyToPath {
     }
 }
 
-extension DownwardAPIVolumeFile {
+extension DownwardAPIVolumeFile: VolumeFile {
     /// Field paths a downwardAPI volume may project (`validVolumeDownwardAPIFieldPathExpressions`).
     static let volumeFieldPaths = ["metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid"]
 
@@ -316,12 +318,10 @@ extension EnvVarSource {
             count += 1
             errs += resourceFieldRef.validate(path: "\(path).resourceFieldRef", volume: false)
         }
-        for (field, name, key) in [
-            ("configMapKeyRef", configMapKeyRef?.name, configMapKeyRef?.key), ("secretKeyRef", secretKeyRef?.name, secretKeyRef?.key),
-        ] {
-            guard let key else { continue }
+        for (field, ref) in [("configMapKeyRef", configMapKeyRef), ("secretKeyRef", secretKeyRef)] {
+            guard let ref else { continue }
             count += 1
-            let name = name ?? ""
+            let name = ref.name ?? "", key = ref.key
             errs += NameValidation.isDNS1123Subdomain(name).map { .invalid("\(path).\(field).name", .string(name), $0) }
             if key.isEmpty {
                 errs.append(.required("\(path).\(field).key"))
