@@ -30,47 +30,19 @@ public struct ConfigMap: KubeObject {
 
     /// Every key with its bytes (`data` as UTF-8, `binaryData` decoded); invalid base64 is skipped (validation refuses it).
     public var payload: [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
-        for (k, v) in data ?? [:] { out[k] = Array(v.utf8) }
-        for (k, v) in binaryData ?? [:] {
-            if case .success(let bytes) = Base64.decode(v) { out[k] = bytes }
-        }
-        return out
+        ConfigData.bytes(text: data).merging(ConfigData.bytes(base64: binaryData)) { $1 }
     }
 
     public func validate() -> [FieldError] {
-        var errs = validateObjectMeta()
-        var total = 0
-        for (key, value) in (data ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isConfigMapKey(key).map { .invalid("data[\(key)]", .string(key), $0) }
-            if binaryData?[key] != nil {
-                errs.append(.invalid("data[\(key)]", .string(key), "duplicate of key present in binaryData"))
-            }
-            total += value.utf8.count
-        }
-        for (key, value) in (binaryData ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isConfigMapKey(key).map { .invalid("binaryData[\(key)]", .string(key), $0) }
-            switch Base64.decode(value) {
-            case .success(let bytes): total += bytes.count
-            case .failure(let error): errs.append(.invalid("binaryData[\(key)]", .string("<binary>"), error.description))
-            }
-        }
-        if total > Self.maxSize {
-            errs.append(.tooLong("", maxLength: Self.maxSize))
-        }
-        return errs
+        var check = ConfigData.Validation()
+        check.text(data, field: "data", duplicates: ("binaryData", binaryData))
+        check.base64(binaryData, field: "binaryData", shownAs: "<binary>")
+        check.limitSize(field: "")
+        return validateObjectMeta() + check.errors
     }
 
     public func validateUpdate(from old: ConfigMap) -> [FieldError] {
-        guard old.immutable == true else { return [] }
-        var errs: [FieldError] = []
-        if immutable != true {
-            errs.append(.forbidden("immutable", "field is immutable when `immutable` is set"))
-        }
-        if data != old.data || binaryData != old.binaryData {
-            errs.append(.forbidden("data", "field is immutable when `immutable` is set"))
-        }
-        return errs
+        ConfigData.validateImmutable(old: old.immutable, new: immutable, dataChanged: data != old.data || binaryData != old.binaryData)
     }
 }
 
@@ -111,33 +83,15 @@ public struct Secret: KubeObject {
     }
 
     public var payload: [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
-        for (k, v) in data ?? [:] {
-            if case .success(let bytes) = Base64.decode(v) { out[k] = bytes }
-        }
-        for (k, v) in stringData ?? [:] { out[k] = Array(v.utf8) }
-        return out
+        ConfigData.bytes(base64: data).merging(ConfigData.bytes(text: stringData)) { $1 }
     }
 
     public func validate() -> [FieldError] {
-        var errs = validateObjectMeta()
-        var total = 0
-        for (key, value) in (data ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isConfigMapKey(key).map { .invalid("data[\(key)]", .string(key), $0) }
-            switch Base64.decode(value) {
-            case .success(let bytes): total += bytes.count
-            case .failure(let error): errs.append(.invalid("data[\(key)]", .string("<secret contents redacted>"), error.description))
-            }
-        }
-        for (key, value) in (stringData ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isConfigMapKey(key).map { .invalid("stringData[\(key)]", .string(key), $0) }
-            total += value.utf8.count
-        }
-        if total > ConfigMap.maxSize {
-            errs.append(.tooLong("data", maxLength: ConfigMap.maxSize))
-        }
-        errs += validateDockerConfig()
-        return errs
+        var check = ConfigData.Validation()
+        check.base64(data, field: "data", shownAs: "<secret contents redacted>")
+        check.text(stringData, field: "stringData")
+        check.limitSize(field: "data")
+        return validateObjectMeta() + check.errors + validateDockerConfig()
     }
 
     /// The API server's check of image pull secrets: a `kubernetes.io/dockerconfigjson` secret needs a
@@ -162,14 +116,7 @@ public struct Secret: KubeObject {
         if (type ?? "Opaque") != (old.type ?? "Opaque") {
             errs.append(.invalid("type", .string(type ?? ""), "field is immutable"))
         }
-        guard old.immutable == true else { return errs }
-        if immutable != true {
-            errs.append(.forbidden("immutable", "field is immutable when `immutable` is set"))
-        }
-        if data != old.data {
-            errs.append(.forbidden("data", "field is immutable when `immutable` is set"))
-        }
-        return errs
+        return errs + ConfigData.validateImmutable(old: old.immutable, new: immutable, dataChanged: data != old.data)
     }
 }
 

@@ -55,22 +55,14 @@ public enum EnvResolver {
             let prefix = source.prefix ?? ""
             var payload: [(String, String)] = []
             var what = ""
-            if let ref = source.configMapRef {
+            if case let (kind, ref)? = source.configRef {
                 let name = ref.name ?? ""
-                guard let cm = objects.configMaps[name] else {
+                guard let values = objects.envValues(kind, name) else {
                     if ref.optional == true { continue }
-                    throw ContainerConfigError("configmap \"\(name)\" not found")
+                    throw ContainerConfigError(kind.notFound(name))
                 }
-                payload = (cm.data ?? [:]).sorted { $0.key < $1.key }
-                what = "configMap \(ns)/\(name)"
-            } else if let ref = source.secretRef {
-                let name = ref.name ?? ""
-                guard let secret = objects.secrets[name] else {
-                    if ref.optional == true { continue }
-                    throw ContainerConfigError("secret \"\(name)\" not found")
-                }
-                payload = secret.payload.sorted { $0.key < $1.key }.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
-                what = "secret \(ns)/\(name)"
+                payload = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                what = "\(kind.envFromLabel) \(ns)/\(name)"
             }
             var invalid: [String] = []
             for (key, value) in payload {
@@ -96,28 +88,17 @@ public enum EnvResolver {
                     value = try DownwardAPI.fieldValue(fieldRef, pod: pod, status: status)
                 } else if let resourceRef = from.resourceFieldRef {
                     value = try DownwardAPI.resourceValue(resourceRef, pod: pod, container: container, allocatable: allocatable)
-                } else if let ref = from.configMapKeyRef {
+                } else if case let (kind, ref)? = from.configKeyRef {
                     let name = ref.name ?? ""
-                    guard let cm = objects.configMaps[name] else {
+                    guard let values = objects.envValues(kind, name) else {
                         if ref.optional == true { continue }
-                        throw ContainerConfigError("configmap \"\(name)\" not found")
+                        throw ContainerConfigError(kind.notFound(name))
                     }
-                    guard let v = cm.data?[ref.key] else {
+                    guard let v = values[ref.key] else {
                         if ref.optional == true { continue }
-                        throw ContainerConfigError("couldn't find key \(ref.key) in ConfigMap \(ns)/\(name)")
+                        throw ContainerConfigError(kind.missingEnvKey(ref.key, namespace: ns, name: name))
                     }
                     value = v
-                } else if let ref = from.secretKeyRef {
-                    let name = ref.name ?? ""
-                    guard let secret = objects.secrets[name] else {
-                        if ref.optional == true { continue }
-                        throw ContainerConfigError("secret \"\(name)\" not found")
-                    }
-                    guard let bytes = secret.payload[ref.key] else {
-                        if ref.optional == true { continue }
-                        throw ContainerConfigError("couldn't find key \(ref.key) in Secret \(ns)/\(name)")
-                    }
-                    value = String(decoding: bytes, as: UTF8.self)
                 }
             }
             set(variable.name, value)

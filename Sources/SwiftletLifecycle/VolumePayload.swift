@@ -7,21 +7,14 @@ public enum VolumePayload {
         _ volume: Volume, pod: Pod, status: PodStatus?, objects: ConfigObjects, allocatable: NodeAllocatable
     ) throws(VolumeSetupError) -> [String: FileProjection]? {
         func fail(_ message: String) -> VolumeSetupError { VolumeSetupError(volume: volume.name, message: message) }
-        if let source = volume.configMap {
-            let name = source.name ?? ""
-            guard let cm = objects.configMaps[name] else {
-                if source.optional == true { return [:] }
-                throw fail("configmap \"\(name)\" not found")
+        if let source = volume.configSource {
+            guard let data = objects.payload(source.kind, source.name) else {
+                if source.optional { return [:] }
+                throw fail(source.kind.notFound(source.name))
             }
-            return try configMap(cm, items: source.items, mode: mode(source.defaultMode), optional: source.optional == true, fail)
-        }
-        if let source = volume.secret {
-            let name = source.secretName ?? ""
-            guard let secret = objects.secrets[name] else {
-                if source.optional == true { return [:] }
-                throw fail("secret \"\(name)\" not found")
+            return try keyed(data, items: source.items, mode: mode(source.defaultMode), optional: source.optional) {
+                fail(source.kind.missingVolumeKey($0))
             }
-            return try self.secret(secret, items: source.items, mode: mode(source.defaultMode), optional: source.optional == true, fail)
         }
         if let source = volume.downwardAPI {
             return try downward(source.items ?? [], mode: mode(source.defaultMode), pod: pod, status: status, allocatable: allocatable, fail)
@@ -30,20 +23,14 @@ public enum VolumePayload {
             let defaultMode = mode(source.defaultMode)
             var payload: [String: FileProjection] = [:]
             for projection in source.sources ?? [] {
-                if let ref = projection.configMap {
+                for (kind, ref) in [(ConfigKind.configMap, projection.configMap), (.secret, projection.secret)] {
+                    guard let ref else { continue }
                     let name = ref.name ?? ""
-                    if let cm = objects.configMaps[name] {
-                        payload.merge(try configMap(cm, items: ref.items, mode: defaultMode, optional: ref.optional == true, fail)) { $1 }
+                    if let data = objects.payload(kind, name) {
+                        let files = try keyed(data, items: ref.items, mode: defaultMode, optional: ref.optional == true) { fail(kind.missingVolumeKey($0)) }
+                        payload.merge(files) { $1 }
                     } else if ref.optional != true {
-                        throw fail("configmap \"\(name)\" not found")
-                    }
-                }
-                if let ref = projection.secret {
-                    let name = ref.name ?? ""
-                    if let secret = objects.secrets[name] {
-                        payload.merge(try self.secret(secret, items: ref.items, mode: defaultMode, optional: ref.optional == true, fail)) { $1 }
-                    } else if ref.optional != true {
-                        throw fail("secret \"\(name)\" not found")
+                        throw fail(kind.notFound(name))
                     }
                 }
                 if let d = projection.downwardAPI {
@@ -56,18 +43,6 @@ public enum VolumePayload {
     }
 
     static func mode(_ mode: Int32?) -> UInt32 { UInt32(mode ?? PodSpec.defaultVolumeFileMode) }
-
-    static func configMap(
-        _ cm: ConfigMap, items: [KeyToPath]?, mode: UInt32, optional: Bool, _ fail: (String) -> VolumeSetupError
-    ) throws(VolumeSetupError) -> [String: FileProjection] {
-        try keyed(cm.payload, items: items, mode: mode, optional: optional) { fail("configmap references non-existent config key: \($0)") }
-    }
-
-    static func secret(
-        _ secret: Secret, items: [KeyToPath]?, mode: UInt32, optional: Bool, _ fail: (String) -> VolumeSetupError
-    ) throws(VolumeSetupError) -> [String: FileProjection] {
-        try keyed(secret.payload, items: items, mode: mode, optional: optional) { fail("references non-existent secret key: \($0)") }
-    }
 
     static func keyed(
         _ data: [String: [UInt8]], items: [KeyToPath]?, mode: UInt32, optional: Bool, missing: (String) -> VolumeSetupError
