@@ -72,6 +72,22 @@ struct RolloutCommand: AsyncParsableCommand {
         func deployment(_ target: WorkloadTarget) throws -> Deployment {
             try client.client.getObject(Deployment.self, namespace: ns.namespace, name: target.name)
         }
+        func updateDeployment(_ target: WorkloadTarget, _ change: (inout Deployment) throws -> Bool) throws -> Bool {
+            try updateObject(client.client, Deployment.self, namespace: ns.namespace, name: target.name, change)
+        }
+
+        /// `rollout pause` / `rollout resume`: kubectl says "already paused" (resumed) when nothing changes;
+        /// a resumed Deployment drops the field rather than storing `false`.
+        func setPaused(_ paused: Bool) throws {
+            let t = try resolve()
+            let changed = try updateDeployment(t) { d in
+                guard (d.spec.paused == true) != paused else { return false }
+                d.spec.paused = paused ? true : nil
+                return true
+            }
+            let done = paused ? "paused" : "resumed"
+            writeOut("\(t.display) \(changed ? done : "already \(done)")\n")
+        }
     }
 
     struct Status: AsyncParsableCommand {
@@ -121,7 +137,7 @@ struct RolloutCommand: AsyncParsableCommand {
             try reportingErrors {
                 let t = try target.resolve()
                 let api = target.client.client
-                _ = try updateObject(api, Deployment.self, namespace: target.ns.namespace, name: t.name) { d in
+                _ = try target.updateDeployment(t) { d in
                     if d.spec.paused == true {
                         throw CLIUsageError(
                             "you cannot rollback a paused deployment; resume it first with 'swiftlet rollout resume' and try again")
@@ -149,15 +165,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
 
         func run() async throws {
-            try reportingErrors {
-                let t = try target.resolve()
-                let changed = try updateObject(target.client.client, Deployment.self, namespace: target.ns.namespace, name: t.name) { d in
-                    guard d.spec.paused != true else { return false }
-                    d.spec.paused = true
-                    return true
-                }
-                writeOut("\(t.display) \(changed ? "paused" : "already paused")\n")
-            }
+            try reportingErrors { try target.setPaused(true) }
         }
     }
 
@@ -166,15 +174,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
 
         func run() async throws {
-            try reportingErrors {
-                let t = try target.resolve()
-                let changed = try updateObject(target.client.client, Deployment.self, namespace: target.ns.namespace, name: t.name) { d in
-                    guard d.spec.paused == true else { return false }
-                    d.spec.paused = nil
-                    return true
-                }
-                writeOut("\(t.display) \(changed ? "resumed" : "already resumed")\n")
-            }
+            try reportingErrors { try target.setPaused(false) }
         }
     }
 
@@ -185,7 +185,7 @@ struct RolloutCommand: AsyncParsableCommand {
         func run() async throws {
             try reportingErrors {
                 let t = try target.resolve()
-                _ = try updateObject(target.client.client, Deployment.self, namespace: target.ns.namespace, name: t.name) { d in
+                _ = try target.updateDeployment(t) { d in
                     if d.spec.paused == true { throw CLIUsageError("can't restart paused deployment (run rollout resume first)") }
                     // kubectl's restart: a template annotation with the time, hence a new template.
                     var meta = d.spec.template?.metadata ?? ObjectMeta()
