@@ -130,12 +130,14 @@ let package = Package(
             name: "swiftlet-fuzz-layers", dependencies: ["SwiftletFuzz", "CFuzzerDriver"],
             path: "Sources/SwiftletFuzzLayers", swiftSettings: strict),
 
+        // Helpers shared by the unit test targets (temp directories).
+        .target(name: "SwiftletTestSupport", path: "Tests/SwiftletTestSupport", swiftSettings: strict),
         .testTarget(name: "SwiftletFuzzTests", dependencies: ["SwiftletFuzz"]),
         .testTarget(name: "SwiftletKubeTests", dependencies: ["SwiftletKube", "SwiftletManifests"]),
         .testTarget(name: "SwiftletLifecycleTests", dependencies: ["SwiftletLifecycle"]),
         .testTarget(name: "SwiftletLaunchTests", dependencies: ["SwiftletLaunch", "SwiftletSystem", "SwiftletRuntime", "SwiftletImages", "SwiftletKube"]),
-        .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages"]),
-        .testTarget(name: "SwiftletImagesTests", dependencies: ["SwiftletImages", "CArchive"]),
+        .testTarget(name: "SwiftletCgroupsTests", dependencies: ["SwiftletCgroups", "SwiftletImages", "SwiftletTestSupport"]),
+        .testTarget(name: "SwiftletImagesTests", dependencies: ["SwiftletImages", "CArchive", "SwiftletTestSupport"]),
         .testTarget(name: "SwiftletSeccompTests", dependencies: ["SwiftletSeccomp"]),
         .testTarget(name: "SwiftletCNITests", dependencies: ["SwiftletCNI", "SwiftletKube"]),
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),

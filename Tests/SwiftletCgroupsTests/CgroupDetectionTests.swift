@@ -1,4 +1,5 @@
 import SwiftletCgroups
+import SwiftletTestSupport
 import XCTest
 
 final class CgroupDetectionTests: XCTestCase {

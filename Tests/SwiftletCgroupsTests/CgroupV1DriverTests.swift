@@ -1,4 +1,5 @@
 import SwiftletCgroups
+import SwiftletTestSupport
 import XCTest
 
 /// The v1 driver against a fake tree of separately and jointly mounted hierarchies.

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletCgroups
+import SwiftletTestSupport
 import XCTest
 
 /// apply/stats/oomKills of the v1 driver against a fake tree (cpu,cpuacct jointly mounted).

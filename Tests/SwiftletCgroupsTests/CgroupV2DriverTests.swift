@@ -1,4 +1,5 @@
 import SwiftletCgroups
+import SwiftletTestSupport
 import XCTest
 
 /// cgroup v2 controllers are bound to v1 on the test machines, so the v2 driver runs against a fake

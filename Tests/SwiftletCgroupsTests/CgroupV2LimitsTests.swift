@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletCgroups
+import SwiftletTestSupport
 import XCTest
 
 /// apply/stats/oomKills of the v2 driver against a fake unified tree.

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletImages
+import SwiftletTestSupport
 import XCTest
 
 final class LocalImageStoreTests: XCTestCase {

@@ -1,6 +1,7 @@
 import CArchive
 import Foundation
 @testable import SwiftletImages
+import SwiftletTestSupport
 import XCTest
 
 final class LayerUnpackerTests: XCTestCase {

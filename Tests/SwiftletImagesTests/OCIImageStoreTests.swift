@@ -1,5 +1,6 @@
 import Foundation
 @testable import SwiftletImages
+import SwiftletTestSupport
 import XCTest
 
 /// Writes OCI image layouts blob by blob, so tests control every digest, media type and platform.

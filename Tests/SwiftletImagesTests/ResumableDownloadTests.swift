@@ -1,5 +1,6 @@
 import Foundation
 @testable import SwiftletImages
+import SwiftletTestSupport
 import XCTest
 
 /// Partial downloads in tmp/: resumed from their bytes (digest over the whole blob), restarted when

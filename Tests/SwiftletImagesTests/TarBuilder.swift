@@ -79,28 +79,3 @@ final class TarBuilder {
         init(_ description: String) { self.description = description }
     }
 }
-
-/// A fresh directory under the system temp dir, removed by `remove()`.
-struct TempDirectory {
-    let path: String
-
-    init(_ label: String) throws {
-        path = NSTemporaryDirectory() + "swiftlet-\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func write(_ relative: String, _ contents: String) throws {
-        let file = path + "/" + relative
-        try FileManager.default.createDirectory(
-            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try contents.write(toFile: file, atomically: false, encoding: .utf8)
-    }
-
-    func read(_ relative: String) -> String? {
-        try? String(contentsOfFile: path + "/" + relative, encoding: .utf8)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}

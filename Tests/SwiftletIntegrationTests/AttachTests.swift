@@ -93,30 +93,21 @@ final class AttachTests: IntegrationTestCase {
               - {name: main, image: busybox, stdin: true, tty: true, command: ["sh"]}
             """)
         _ = try harness.waitForRunning("term")
-        let tmuxSocket = "swiftlet-attach-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let result = harness.root + "/attach-exit"
-        func tmux(_ arguments: [String]) throws -> String {
-            try DaemonHarness.runTool("/usr/bin/tmux", ["-L", tmuxSocket] + arguments)
-        }
-        defer { _ = try? tmux(["kill-server"]) }
         let cli = "\(DaemonHarness.binaries)/swiftlet attach --socket \(harness.socket) -it term; echo exit=$? > \(result)"
-        // posix_spawn with stdio only: the tmux server outlives the call (see ExecTests).
-        let client = try Spawn.spawn(
-            path: "/usr/bin/tmux", arguments: ["tmux", "-L", tmuxSocket, "new-session", "-d", "-x", "100", "-y", "30", "sh", "-c", cli],
-            environment: ["PATH=/usr/bin:/bin", "TERM=xterm"])
-        XCTAssertEqual(ExitStatus(waitStatus: try Spawn.wait(client)).exitCode, 0)
-        func screen() -> String { (try? tmux(["capture-pane", "-p", "-J"])) ?? "" }
-        try harness.waitFor("kubectl's hint", timeout: 30) { screen().contains("try pressing enter") }
+        let terminal = try TmuxTerminal("attach", command: cli, columns: 100, rows: 30)
+        defer { terminal.kill() }
+        try harness.waitFor("kubectl's hint", timeout: 30) { terminal.screen.contains("try pressing enter") }
         // The shell printed its prompt before we attached: ask for a new one, as the hint says.
-        _ = try tmux(["send-keys", "-l", "\r"])
-        try harness.waitFor("the container's shell prompt", timeout: 30) { screen().contains("#") }
-        _ = try tmux(["send-keys", "-l", "echo T=$(tty) S=$(stty size)\r"])
-        try harness.waitFor("the terminal's name and size", timeout: 20) { screen().contains("T=/dev/pts/") }
-        XCTAssertTrue(screen().contains("T=/dev/pts/0 S=30 100"), screen())
-        _ = try tmux(["resize-window", "-x", "120", "-y", "40"])
-        _ = try tmux(["send-keys", "-l", "echo R=$(stty size)\r"])
-        try harness.waitFor("the new size", timeout: 20) { screen().contains("R=40 120") }
-        _ = try tmux(["send-keys", "-l", "exit 7\r"])
+        try terminal.type("\r")
+        try harness.waitFor("the container's shell prompt", timeout: 30) { terminal.screen.contains("#") }
+        try terminal.type("echo T=$(tty) S=$(stty size)\r")
+        try harness.waitFor("the terminal's name and size", timeout: 20) { terminal.screen.contains("T=/dev/pts/") }
+        XCTAssertTrue(terminal.screen.contains("T=/dev/pts/0 S=30 100"), terminal.screen)
+        try terminal.resize(columns: 120, rows: 40)
+        try terminal.type("echo R=$(stty size)\r")
+        try harness.waitFor("the new size", timeout: 20) { terminal.screen.contains("R=40 120") }
+        try terminal.type("exit 7\r")
         try harness.waitFor("the CLI to end with the container", timeout: 20) {
             ((try? String(contentsOfFile: result, encoding: .utf8)) ?? "").contains("exit=")
         }

@@ -79,32 +79,22 @@ final class ExecTests: IntegrationTestCase {
               - {name: main, image: busybox, command: ["sleep", "3600"]}
             """)
         _ = try harness.waitForRunning("shell")
-        let tmuxSocket = "swiftlet-exec-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let result = harness.root + "/exec-exit"
-        func tmux(_ arguments: [String]) throws -> String {
-            try DaemonHarness.runTool("/usr/bin/tmux", ["-L", tmuxSocket] + arguments)
-        }
-        defer { _ = try? tmux(["kill-server"]) }
         let cli = "\(DaemonHarness.binaries)/swiftlet exec --socket \(harness.socket) -it shell -- sh; echo exit=$? > \(result)"
-        // The tmux server outlives this call and would keep Foundation's Process bookkeeping
-        // descriptors open (its waitUntilExit never returns): posix_spawn with stdio only.
-        let client = try Spawn.spawn(
-            path: "/usr/bin/tmux", arguments: ["tmux", "-L", tmuxSocket, "new-session", "-d", "-x", "100", "-y", "30", "sh", "-c", cli],
-            environment: ["PATH=/usr/bin:/bin", "TERM=xterm"])
-        XCTAssertEqual(ExitStatus(waitStatus: try Spawn.wait(client)).exitCode, 0)
-        func screen() -> String { (try? tmux(["capture-pane", "-p", "-J"])) ?? "" }
-        try harness.waitFor("the container's shell prompt", timeout: 30) { screen().contains("#") }
-        try tmux(["send-keys", "-l", "echo T=$(tty) S=$(stty size)\r"])
-        try harness.waitFor("the terminal's name and size", timeout: 20) { screen().contains("T=/dev/pts/") }
-        let first = screen()
+        let terminal = try TmuxTerminal("exec", command: cli, columns: 100, rows: 30)
+        defer { terminal.kill() }
+        try harness.waitFor("the container's shell prompt", timeout: 30) { terminal.screen.contains("#") }
+        try terminal.type("echo T=$(tty) S=$(stty size)\r")
+        try harness.waitFor("the terminal's name and size", timeout: 20) { terminal.screen.contains("T=/dev/pts/") }
+        let first = terminal.screen
         XCTAssertTrue(first.contains("S=30 100"), first)
 
-        try tmux(["resize-window", "-x", "120", "-y", "40"])
-        try tmux(["send-keys", "-l", "echo R=$(stty size)\r"])
-        try harness.waitFor("the new size", timeout: 20) { screen().contains("R=") }
-        XCTAssertTrue(screen().contains("R=40 120"), screen())
+        try terminal.resize(columns: 120, rows: 40)
+        try terminal.type("echo R=$(stty size)\r")
+        try harness.waitFor("the new size", timeout: 20) { terminal.screen.contains("R=") }
+        XCTAssertTrue(terminal.screen.contains("R=40 120"), terminal.screen)
 
-        try tmux(["send-keys", "-l", "exit 5\r"])
+        try terminal.type("exit 5\r")
         try harness.waitFor("the CLI to exit", timeout: 20) { FileManager.default.fileExists(atPath: result) }
         try harness.waitFor("the exit code", timeout: 5) {
             ((try? String(contentsOfFile: result, encoding: .utf8)) ?? "").contains("exit=")

@@ -19,14 +19,12 @@ final class NetworkTests: IntegrationTestCase {
     }
 
     func apiPod(_ name: String, command: String, hostPort: Int32? = nil) -> Pod {
-        var container = Container(name: "main", image: "busybox", command: ["sh", "-c", command])
+        var pod = DaemonHarness.sleeper(name, grace: 1, command: ["sh", "-c", command])
         if let hostPort {
             var port = ContainerPort(containerPort: 8080)
             port.hostPort = hostPort
-            container.ports = [port]
+            pod.spec.containers[0].ports = [port]
         }
-        var pod = Pod(metadata: ObjectMeta(name: name), spec: PodSpec(containers: [container]))
-        pod.spec.terminationGracePeriodSeconds = 1
         return pod
     }
 
