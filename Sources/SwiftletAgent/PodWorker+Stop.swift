@@ -14,19 +14,46 @@ extension PodWorker {
         grace <= 0 ? 0 : max(grace, minimumGrace)
     }
 
-    /// Stops every running container: regular containers first, then sidecars in reverse order
-    /// (KEP-753), all within one grace period.
+    /// Stops every running container within one grace period, ordered as the kubelet's
+    /// `killContainersWithSyncResult` with its termination ordering (KEP-753): every container's
+    /// kill starts at once; regular containers run their preStop and get their stop signal; a
+    /// sidecar runs its preStop at once too, then waits until every regular container and every
+    /// sidecar declared after it has exited (so sidecars stop in reverse spec order), and still
+    /// gets the 2 s minimum between its stop signal and SIGKILL when the wait used the period up.
     func stopAllContainers(grace: TimeInterval) async {
-        let deadline = Date().addingTimeInterval(Self.effectiveGrace(grace))
+        let grace = Self.effectiveGrace(grace)
+        let deadline = Date().addingTimeInterval(grace)
         let sidecars = (pod.spec.initContainers ?? []).filter(\.isRestartableInit).map(\.name)
         let observed = await observe()
-        let running = observed.containers.values.filter { $0.current?.isRunning ?? false }.map(\.name)
-        let regular = running.filter { !sidecars.contains($0) }
-        await stop(regular, deadline: deadline)
-        for sidecar in sidecars.reversed() where running.contains(sidecar) {
-            // A sidecar still gets the minimum grace even when the regular containers used it all up.
-            await stop([sidecar], deadline: max(deadline, Date().addingTimeInterval(Self.effectiveGrace(grace))))
+        let running = Set(observed.containers.values.filter { $0.current?.isRunning ?? false }.map(\.name))
+        // Regular init containers still running (a pod deleted while initializing) stop like app containers.
+        let regular = ((pod.spec.initContainers ?? []).map(\.name) + pod.spec.containers.map(\.name))
+            .filter { running.contains($0) && !sidecars.contains($0) }
+        let runningSidecars = sidecars.filter(running.contains)
+        await withTaskGroup(of: Void.self) { group in
+            for name in regular {
+                group.addTask { await self.stop([name], deadline: deadline) }
+            }
+            for (index, name) in runningSidecars.enumerated() {
+                let before = regular + runningSidecars[(index + 1)...]
+                group.addTask { await self.stopSidecar(name, after: before, deadline: deadline, grace: grace) }
+            }
         }
+    }
+
+    /// A sidecar's part of `stopAllContainers`: preStop, the wait for its turn, then the signal.
+    func stopSidecar(_ name: String, after others: [String], deadline: Date, grace: TimeInterval) async {
+        await events.record(pod, reason: "Killing", message: "Stopping container \(name)", fieldPath: fieldPath(name))
+        _ = await runPreStops([name], deadline: deadline)
+        var waiting = others
+        while !waiting.isEmpty && Date() < deadline {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+            let observed = await observe()
+            waiting = waiting.filter { observed.containers[$0]?.current?.isRunning ?? false }
+        }
+        // A zero grace period asked for SIGKILL at once; anything else leaves the signal its 2 s.
+        let signalDeadline = grace <= 0 ? deadline : max(deadline, Date().addingTimeInterval(Self.minimumGrace))
+        await signalAndWait([name], deadline: signalDeadline)
     }
 
     func stopContainer(_ name: String, grace: TimeInterval, message: String) async {
@@ -34,21 +61,29 @@ extension PodWorker {
         await stop([name], deadline: Date().addingTimeInterval(Self.effectiveGrace(grace)), recordEvent: false)
     }
 
-    /// SIGTERM, wait until `deadline`, then SIGKILL whatever is left.
+    /// preStop, the stop signal, wait until `deadline`, then SIGKILL whatever is left.
     func stop(_ names: [String], deadline: Date, recordEvent: Bool = true) async {
         guard !names.isEmpty else { return }
         var deadline = deadline
+        if recordEvent {
+            // The kubelet records Killing before it runs the preStop hook.
+            for name in names {
+                await events.record(pod, reason: "Killing", message: "Stopping container \(name)", fieldPath: fieldPath(name))
+            }
+        }
         // preStop hooks first, inside the grace period; the stop signal then still gets the
         // kubelet's minimum grace when the hooks used the period up.
         if await runPreStops(names, deadline: deadline) {
             deadline = max(deadline, Date().addingTimeInterval(Self.minimumGrace))
         }
+        await signalAndWait(names, deadline: deadline)
+    }
+
+    /// The stop signal (SIGKILL when `deadline` has passed), wait until `deadline`, then SIGKILL.
+    func signalAndWait(_ names: [String], deadline: Date) async {
         let runtime = self.runtime, uid = self.uid
         let expired = deadline <= Date()
         for name in names {
-            if recordEvent {
-                await events.record(pod, reason: "Killing", message: "Stopping container \(name)", fieldPath: fieldPath(name))
-            }
             let signal = expired ? SIGKILL : stopSignal(of: name)
             _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: signal) }
         }
