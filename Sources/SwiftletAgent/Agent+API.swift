@@ -5,10 +5,9 @@ import SwiftletRuntime
 import SwiftletServer
 
 extension Agent: PodAPIBackend {
+    /// In no particular order: the router sorts, off this actor.
     public func listPods(namespace: String?) async -> [Pod] {
-        published.values
-            .filter { namespace == nil || $0.namespace == namespace }
-            .sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        namespace == nil ? Array(published.values) : published.values.filter { $0.namespace == namespace }
     }
 
     public func getPod(namespace: String, name: String) async -> Pod? {
@@ -108,7 +107,7 @@ extension Agent: PodAPIBackend {
     public func watchPods() async -> AsyncStream<WatchEvent> {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self, bufferingPolicy: .bufferingNewest(4096))
-        for pod in await listPods(namespace: nil) { continuation.yield(WatchEvent(type: WatchEvent.added, object: pod)) }
+        for pod in published.values.sorted(computing: \.key) { continuation.yield(WatchEvent(type: WatchEvent.added, object: pod)) }
         watchers[id] = continuation
         continuation.onTermination = { [weak self] _ in
             Task { await self?.removeWatcher(id) }

@@ -67,6 +67,13 @@ enum APIResponse: Sendable {
         }
     }
 
+    /// A 200 with JSON already encoded (`PodJSONCache`).
+    static func jsonBody<Bytes: Sequence<UInt8>>(_ json: Bytes, code: Int = 200) -> APIResponse {
+        var body = Data(json)
+        body.append(0x0A)
+        return .full(code: code, contentType: "application/json", body: body)
+    }
+
     static func error(_ error: APIError) -> APIResponse {
         var body = (try? KubeJSONEncoding.encode(error.status)) ?? Data(error.status.message.utf8)
         body.append(0x0A)

@@ -8,6 +8,8 @@ struct APIRouter: Sendable {
     var backend: any PodAPIBackend
     var version: String
     var access: SocketAccessPolicy = SocketAccessPolicy(adminGroup: nil)
+    /// Pods encoded once per resourceVersion, shared by every list, watch and get.
+    var podJSON = PodJSONCache()
 
     func handle(_ request: APIRequest) async -> APIResponse {
         let started = ContinuousClock.now
@@ -133,7 +135,8 @@ struct APIRouter: Sendable {
                 guard let pod = await backend.getPod(namespace: namespace, name: name) else {
                     throw APIError.notFound("pods", name: name)
                 }
-                return .json(pod)
+                // Read from the cache but not stored: a get alone never learns that the pod went away.
+                return .jsonBody(try podJSON.json(pod, store: false))
             case "PUT": return try await replacePod(r, namespace: namespace, name: name)
             case "DELETE": return try await deletePod(r, namespace: namespace, name: name)
             default: throw APIError.methodNotAllowed(r.method)
@@ -171,16 +174,19 @@ struct APIRouter: Sendable {
     private func listPods(_ r: APIRequest, namespace: String?) async throws -> APIResponse {
         let (labels, fields) = try selectors(r, fields: FieldSelector.podFields)
         if r.flag("watch") { return watchPods(namespace: namespace, labels: labels, fields: fields) }
-        let pods = await backend.listPods(namespace: namespace).filter {
+        let all = await backend.listPods(namespace: namespace)
+        let pods = all.filter {
             (namespace == nil || $0.namespace == namespace) && labels.matches($0.metadata.labels) && fields.matches($0)
         }
-        return .json(PodList(items: pods.sorted { $0.key < $1.key }))
+        podJSON.retain(live: all, namespace: namespace)
+        return .jsonBody(try podJSON.list(pods.sorted(computing: \.key)))
     }
 
     /// Filters the backend's watch like the API server's watch cache: an object that stops
     /// matching the selectors is reported as DELETED, one that starts matching as ADDED.
     private func watchPods(namespace: String?, labels: LabelSelector, fields: FieldSelector) -> APIResponse {
         let backend = self.backend
+        let podJSON = self.podJSON
         return .stream(contentType: "application/json") { write in
             let events = await backend.watchPods()
             var visible = Set<String>()
@@ -199,9 +205,9 @@ struct APIRouter: Sendable {
                 case (_, false, true): type = WatchEvent.deleted; visible.remove(pod.key)
                 case (_, false, false): continue
                 }
-                var line = try KubeJSONEncoding.encode(WatchEvent(type: type, object: pod))
+                var line = try podJSON.watchEvent(type: type, object: pod)
                 line.append(0x0A)
-                try await write([UInt8](line))
+                try await write(line)
             }
         }
     }
