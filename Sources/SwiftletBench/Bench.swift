@@ -86,7 +86,7 @@ final class Bench {
                 // Let the pause processes and the agent settle past the start-up burst.
                 Thread.sleep(forTimeInterval: 1)
                 recordAgent(label: "\(size) pods")
-                if size == options.pods { recordPauses(expected: size) }
+                if size == options.pods { recordPauses(label: "\(size) pods", expected: size) }
 
                 let removing = ContinuousClock.now
                 try manifests.remove("batch.yaml")
@@ -107,7 +107,9 @@ final class Bench {
 
     private var agentSamples: [String: (pss: [Double], rss: [Double])] = [:]
     private var agentOrder: [String] = []
-    private var pauseSamples: (pss: [Double], rss: [Double], dirty: [Double]) = ([], [], [])
+    /// swiftlet-pause memory by label ("50 pods"), in the order first sampled.
+    private var pauseSamples: [String: (pss: [Double], rss: [Double], dirty: [Double])] = [:]
+    private var pauseOrder: [String] = []
 
     func record(_ sample: Sample) { timings.append(sample) }
 
@@ -121,26 +123,29 @@ final class Bench {
         agentSamples[label, default: ([], [])].rss.append(m.rss)
     }
 
-    private func recordPauses(expected: Int) {
+    func recordPauses(label: String, expected: Int) {
         let pids = ProcessTable.pauseProcesses(runDirectory: paths.runDir)
         if pids.count != expected {
             notes.append("expected \(expected) swiftlet-pause processes with \(expected) pods, found \(pids.count)")
         }
+        if pauseSamples[label] == nil { pauseOrder.append(label) }
         for pid in pids {
             guard let m = ProcessMemory.of(pid: pid) else { continue }
-            pauseSamples.pss.append(m.pss)
-            pauseSamples.rss.append(m.rss)
-            pauseSamples.dirty.append(m.privateDirty)
+            pauseSamples[label, default: ([], [], [])].pss.append(m.pss)
+            pauseSamples[label, default: ([], [], [])].rss.append(m.rss)
+            pauseSamples[label, default: ([], [], [])].dirty.append(m.privateDirty)
         }
     }
 
     /// Memory samples, built once all runs are in.
     func memorySamples() -> [Sample] {
         var samples: [Sample] = []
-        let n = options.pods
-        samples.append(Sample(what: "swiftlet-pause PSS, \(n) pods", unit: "KiB", values: pauseSamples.pss))
-        samples.append(Sample(what: "swiftlet-pause Private_Dirty, \(n) pods", unit: "KiB", values: pauseSamples.dirty))
-        samples.append(Sample(what: "swiftlet-pause RSS, \(n) pods", unit: "KiB", values: pauseSamples.rss))
+        for label in pauseOrder {
+            guard let p = pauseSamples[label] else { continue }
+            samples.append(Sample(what: "swiftlet-pause PSS, \(label)", unit: "KiB", values: p.pss))
+            samples.append(Sample(what: "swiftlet-pause Private_Dirty, \(label)", unit: "KiB", values: p.dirty))
+            samples.append(Sample(what: "swiftlet-pause RSS, \(label)", unit: "KiB", values: p.rss))
+        }
         for label in agentOrder {
             guard let s = agentSamples[label] else { continue }
             samples.append(Sample(what: "agent PSS, \(label)", unit: "KiB", values: s.pss))
@@ -155,7 +160,7 @@ final class Bench {
     /// which is not per-pod cost); `againstIdle` charges all growth since the idle agent to the pods.
     func perPodOverhead() -> (marginal: Double, againstIdle: Double)? {
         let n = options.pods
-        guard n > 10, let pause = Sample(what: "", unit: "", values: pauseSamples.pss).mean,
+        guard n > 10, let pause = Sample(what: "", unit: "", values: pauseSamples["\(n) pods"]?.pss ?? []).mean,
             let idle = agentSamples["0 pods"]?.pss.first,
             let at10 = agentSamples["10 pods"]?.pss, let atN = agentSamples["\(n) pods"]?.pss
         else { return nil }

@@ -6,7 +6,8 @@ struct BenchOptions: Sendable {
     var pods = 50
     var batchRuns = 5
     var repo: String?
-    var apiPods = 100
+    /// Pods running during the API figures, one pass per size.
+    var apiPods = [100]
     var apiClients = 200
     var apiSeconds = 30
 
@@ -17,12 +18,13 @@ struct BenchOptions: Sendable {
     }
 
     static let usage = """
-        usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--api-pods N] [--api-clients N]
+        usage: swiftlet-bench [--runs N] [--pods N] [--batch-runs N] [--api-pods N[,N...]] [--api-clients N]
                               [--api-seconds N] [--repo DIR]
           --runs N        single-pod start runs (default 20)
           --pods N        pods in the large batch (default 50)
           --batch-runs N  repetitions of the 10/20/N-pod batches (default 5)
-          --api-pods N    pods running during the API figures (default 100)
+          --api-pods N[,N...] pods running during the API figures, one pass per size (default 100); the
+                          watch delay and the concurrent load run at the first size
           --api-clients N concurrent clients of the API load: list, watch, logs (default 200; 0 skips it)
           --api-seconds N how long the API load runs (default 30)
           --repo DIR      repository root holding scripts/make-busybox-rootfs (default: found from the executable)
@@ -47,7 +49,13 @@ struct BenchOptions: Sendable {
             case "--runs": options.runs = try count(argument, minimum: 1)
             case "--pods": options.pods = try count(argument, minimum: 1)
             case "--batch-runs": options.batchRuns = try count(argument, minimum: 1)
-            case "--api-pods": options.apiPods = try count(argument, minimum: 1)
+            case "--api-pods":
+                let text = try value(argument)
+                let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
+                guard !sizes.isEmpty, sizes.count == text.split(separator: ",", omittingEmptySubsequences: false).count else {
+                    throw UsageError(option: argument, reason: "\"\(text)\" is not a comma-separated list of integers ≥ 1")
+                }
+                options.apiPods = sizes
             case "--api-clients": options.apiClients = try count(argument, minimum: 0)
             case "--api-seconds": options.apiSeconds = try count(argument, minimum: 1)
             case "--repo": options.repo = try value(argument)

@@ -14,9 +14,16 @@ final class PodTracker: Sendable {
     private struct State {
         var pods: [String: Seen] = [:]
         var deletedAt: [String: ContinuousClock.Instant] = [:]
+        /// Conditions armed by `expect`: the first frame of the pod that meets one is stamped.
+        var expectations: [String: Expectation] = [:]
         var stopped = false
         var streamErrors = 0
         var lastError: String?
+    }
+
+    private struct Expectation {
+        var matches: @Sendable (Pod) -> Bool
+        var metAt: ContinuousClock.Instant?
     }
 
     private let client: SwiftletAPIClient
@@ -61,6 +68,10 @@ final class PodTracker: Sendable {
                 return
             }
             state.deletedAt[key] = nil
+            if var expectation = state.expectations[key], expectation.metAt == nil, expectation.matches(event.object) {
+                expectation.metAt = instant
+                state.expectations[key] = expectation
+            }
             var seen = state.pods[key] ?? Seen()
             if seen.runningAt == nil, Self.isRunning(event.object) { seen.runningAt = instant }
             state.pods[key] = seen
@@ -73,6 +84,17 @@ final class PodTracker: Sendable {
             !containers.isEmpty
         else { return false }
         return containers.allSatisfy { $0.state.running != nil }
+    }
+
+    /// Arms a condition on the pod's next frames; `waitExpected` returns when a frame met it.
+    func expect(_ key: String, _ matches: @escaping @Sendable (Pod) -> Bool) {
+        state.withLock { $0.expectations[key] = Expectation(matches: matches) }
+    }
+
+    /// Waits until a frame met the condition armed by `expect` for each pod; returns the latest stamp.
+    func waitExpected(_ keys: [String], timeout: Duration, what: String) throws(BenchError) -> ContinuousClock.Instant {
+        defer { state.withLock { s in keys.forEach { s.expectations[$0] = nil } } }
+        return try waitFor(keys, timeout: timeout, what: what) { state, key in state.expectations[key]?.metAt }
     }
 
     /// Forgets the deletion stamps of these pods, so a later wait sees only new deletions.

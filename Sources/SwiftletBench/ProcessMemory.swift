@@ -39,4 +39,16 @@ enum ProcessTable {
             return argv[0].hasSuffix("/swiftlet-pause") && argv[1].hasPrefix(runDirectory + "/")
         }
     }
+
+    /// Children of `parent` whose comm is `name` (/proc/PID/stat: `pid (comm) state ppid …`).
+    static func children(of parent: Int32, named name: String) -> [Int32] {
+        allPIDs().filter { pid in
+            guard let stat = try? FileIO.readString("/proc/\(pid)/stat"), let open = stat.firstIndex(of: "("),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let comm = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return comm == name && fields.count > 1 && Int32(fields[1]) == parent
+        }
+    }
 }
