@@ -216,7 +216,7 @@ extension Agent {
             "pods": Quantity(110),
         ]
         let allocatable = node.allocatable
-        var meta = ObjectMeta(name: configuration.nodeName, labels: ["kubernetes.io/hostname": configuration.nodeName, "kubernetes.io/os": "linux"])
+        var meta = ObjectMeta(name: configuration.nodeName, labels: nodeLabels)
         meta.uid = configuration.nodeName
         return Node(
             metadata: meta,

@@ -13,6 +13,8 @@ struct ControllerLoop {
     var rerun = false
     /// Owners being deleted with `propagationPolicy: Orphan`, whose dependents are being released.
     var orphaning: Set<String> = []
+    /// Per DaemonSet uid: the failed-pod back-off (`failedPodsBackoff`, 1 s doubling to 15 min).
+    var daemonSetBackoff: [String: FailedPodBackoff] = [:]
 }
 
 /// The workload controllers (Deployment, ReplicaSet) and the garbage collector, as a thin shell around the
@@ -45,6 +47,7 @@ extension Agent {
             controllerLoop.rerun = false
             passes += 1
             await syncDeployments()
+            await syncDaemonSets()
             await syncReplicaSets()
             await syncJobs()
             await syncCronJobs()

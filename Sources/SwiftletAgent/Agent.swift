@@ -50,6 +50,8 @@ public actor Agent {
     /// ConfigMaps, Secrets, ... from manifest files and the API (Agent+Objects.swift).
     var objects = ObjectStore()
     var controllerLoop = ControllerLoop()
+    /// The node's labels: the kubelet's defaults and the configured `nodeLabels` (a reload may change them).
+    var nodeLabels: [String: String]
     let apiObjects: APIObjectStore
     /// The controller-written `.status` of file-defined objects (Job counts, CronJob schedule
     /// times), which the manifest files cannot hold but a restart must not lose.
@@ -77,6 +79,7 @@ public actor Agent {
         self.stats = StatsCollector(runtime: runtime, nodeName: configuration.nodeName)
         self.confinement = ContainerConfinement(
             defaultSeccomp: configuration.defaultSeccomp, seccompProfileRoot: configuration.seccompProfileRoot)
+        self.nodeLabels = Self.composeNodeLabels(nodeName: configuration.nodeName, configured: configuration.nodeLabels)
         self.node = NodeResources.detect(
             reservedCPUMilli: configuration.reservedCPUMilli, reservedMemoryBytes: configuration.reservedMemoryBytes)
         if let dir = configuration.manifestDirectory {
@@ -282,6 +285,7 @@ public actor Agent {
         let running = admittedUIDs.compactMap { published[$0] }.filter { !($0.status?.phase?.isTerminal ?? false) }
         var verdict = SwiftletLifecycle.admit(pod: pod, running: running, allocatable: node.allocatable)
         if verdict.admitted { verdict = admitHostPorts(pod: pod, running: running) }
+        if verdict.admitted { verdict = admitNodeAffinity(pod: pod, node: nodeIdentity) }
         if verdict.admitted { admittedUIDs.insert(pod.uid) }
         return verdict
     }

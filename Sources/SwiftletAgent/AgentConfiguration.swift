@@ -10,6 +10,8 @@ public struct AgentConfiguration: Sendable {
     public var manifestDirectory: String?
     public var socketPath: String
     public var nodeName: String
+    /// Labels added to the kubelet's default node labels (`--node-labels`).
+    public var nodeLabels: [String: String] = [:]
     /// Crash-loop back-off: the kubelet's 10 s doubling to 300 s; tests use fractions of a second.
     public var backoffInitial: TimeInterval = 10
     public var backoffMaximum: TimeInterval = 300

@@ -90,7 +90,7 @@ extension PodWorker {
         status.qosClass = podQOSClass(pod).rawValue
         if let evictionMessage {
             status.phase = .failed
-            status.reason = "Evicted"
+            status.reason = terminalReason ?? "Evicted"
             status.message = evictionMessage
         }
         if let hostIP {

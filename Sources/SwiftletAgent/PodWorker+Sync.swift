@@ -28,6 +28,11 @@ extension PodWorker {
         }
         if !admitted {
             let verdict = await admission(pod)
+            if !verdict.admitted, verdict.reason == "NodeAffinity" {
+                // A pod for other nodes never fits here: failed for good, as the kubelet's rejectPod does.
+                await reject(reason: verdict.reason ?? "", message: verdict.message ?? "")
+                return
+            }
             guard verdict.admitted else {
                 // Unlike the kubelet, which fails such a pod for good, it waits Pending and starts
                 // once the pods that use the node's resources are gone.

@@ -139,4 +139,14 @@ extension PodWorker {
         await stopAllContainers(grace: 0)
         await finish()
     }
+
+    /// The kubelet's `rejectPod`: phase Failed with the admission's reason and message, a warning
+    /// event, and nothing started.
+    func reject(reason: String, message: String) async {
+        evictionMessage = message
+        terminalReason = reason
+        logger.warning("\(pod.key): rejected: \(message)")
+        await events.record(pod, type: "Warning", reason: reason, message: message)
+        await finish()
+    }
 }

@@ -51,6 +51,8 @@ actor PodWorker {
     var volumeFailures: Set<String> = []
     /// Set when the eviction manager's checks evicted the pod (reason `Evicted`).
     var evictionMessage: String?
+    /// The reason that goes with `evictionMessage` when it is not an eviction (an admission rejection).
+    var terminalReason: String?
     /// Set when the pod must go: graceful deletion with this many seconds.
     var deletionGrace: TimeInterval?
     /// The pod finished (Succeeded/Failed) and its sandbox was stopped.

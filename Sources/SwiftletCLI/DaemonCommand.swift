@@ -28,6 +28,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Container log directory.") var logDir: String?
     @Option(help: "API socket path.") var socket: String?
     @Option(help: "Node name (spec.nodeName, event source).") var nodeName: String?
+    @Option(help: "Labels added to the node's defaults, e.g. disktype=ssd,zone=a (nodeSelector, DaemonSets); repeatable.")
+    var nodeLabels: [String] = []
     @Option(help: "cgroup below each hierarchy root for this daemon's pods.") var cgroupParent: String?
     @Option(help: "Initial crash-loop back-off in seconds (kubelet: 10).") var backoffInitial: String?
     @Option(help: "Maximum crash-loop back-off in seconds (kubelet: 300).") var backoffMax: String?
@@ -78,6 +80,7 @@ struct DaemonCommand: AsyncParsableCommand {
         [
             ("manifestDir", manifestDir), ("stateDir", stateDir), ("runDir", runDir), ("logDir", logDir),
             ("socket", socket), ("nodeName", nodeName), ("cgroupParent", cgroupParent),
+            ("nodeLabels", nodeLabels.isEmpty ? nil : nodeLabels.joined(separator: ",")),
             ("backoffInitial", backoffInitial), ("backoffMax", backoffMax), ("housekeepingInterval", housekeepingInterval),
             ("manifestRescanInterval", manifestRescanInterval), ("podPidsLimit", podPidsLimit),
             ("systemReserved", systemReserved), ("defaultSeccomp", defaultSeccomp),

@@ -97,6 +97,7 @@ struct DaemonProcess {
     func agentConfiguration(runtime: RuntimeConfiguration) -> AgentConfiguration {
         var configuration = AgentConfiguration(
             runtime: runtime, manifestDirectory: settings.manifestDir, socketPath: settings.socket, nodeName: settings.nodeName)
+        configuration.nodeLabels = settings.nodeLabels
         configuration.backoffInitial = settings.backoffInitial
         configuration.imageGC = ImageGCPolicy(
             highThresholdPercent: settings.imageGCHighThresholdPercent,
@@ -139,7 +140,8 @@ struct DaemonProcess {
         }
     }
 
-    /// SIGHUP: re-reads the config file; what is safe to change live (the log level) changes now,
+    /// SIGHUP: re-reads the config file; what is safe to change live (the log level, the node
+    /// labels) changes now,
     /// the rest is reported as needing a restart. The manifest directory is rescanned.
     func reload(agent: Agent, level: LogLevelSetting, logger: Logger) async {
         SystemdNotifier.notify("RELOADING=1\nMONOTONIC_USEC=\(SystemdActivation.monotonicMicroseconds())")
@@ -148,8 +150,10 @@ struct DaemonProcess {
             var fresh = try DaemonSettings.load(path: configPath)
             try fresh.override(flags)
             if let newLevel = Logger.Level(rawValue: fresh.logLevel) { level.set(newLevel) }
+            await agent.setNodeLabels(fresh.nodeLabels)
+            let live: Set<String> = ["logLevel", "nodeLabels"]
             let changed = DaemonSettings.schema.map(\.key).filter { key in
-                key != "logLevel" && fresh.value(of: key) != settings.value(of: key)
+                !live.contains(key) && fresh.value(of: key) != settings.value(of: key)
             }
             if !changed.isEmpty {
                 logger.warning("config reloaded; changes to \(changed.joined(separator: ", ")) take effect after a restart")

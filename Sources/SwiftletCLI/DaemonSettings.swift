@@ -14,6 +14,7 @@ struct DaemonSettings: Sendable {
     var logDir = "/var/log/pods"
     var socket = "/run/swiftlet/swiftlet.sock"
     var nodeName = ProcessInfo.processInfo.hostName.lowercased()
+    var nodeLabels: [String: String] = [:]
     var cgroupParent = "swiftlet"
     var backoffInitial: Double = 10
     var backoffMax: Double = 300
@@ -59,11 +60,15 @@ struct DaemonSettings: Sendable {
         case number(Double)
         case flag(Bool)
         case list([String])
+        case map([String: String])
         case other(String)
 
         init(yaml: Any) {
             switch yaml {
             case let l as [Any] where l.allSatisfy({ $0 is String }): self = .list(l.compactMap { $0 as? String })
+            // Label values such as `true` or `1` are text for a label, whatever YAML makes of them.
+            case let m as [String: Any] where m.values.allSatisfy({ $0 is String || $0 is Bool || $0 is Int || $0 is Double }):
+                self = .map(m.mapValues { v in (v as? Bool).map { $0 ? "true" : "false" } ?? "\(v)" })
             case let b as Bool: self = .flag(b)
             case let i as Int: self = .number(Double(i))
             case let d as Double: self = .number(d)
@@ -107,6 +112,8 @@ struct DaemonSettings: Sendable {
         Setting(key: "nodeName", help: "node name (spec.nodeName, event source)", defaultText: "the host name, lower-cased") {
             $0.nodeName = try text($1, $2)
         },
+        Setting(key: "nodeLabels", help: "labels added to the node's defaults (key=value,...; a mapping in the file)",
+                defaultText: "{}") { $0.nodeLabels = try labels($1, $2) },
         Setting(key: "cgroupParent", help: "cgroup below each hierarchy root holding this daemon's pods", defaultText: "swiftlet") {
             $0.cgroupParent = try text($1, $2)
         },
@@ -285,6 +292,26 @@ struct DaemonSettings: Sendable {
             throw ConfigError(description: "\(key): expected a list of directories (or one comma-separated string)")
         }
         return items
+    }
+
+    /// `--node-labels`: `k=v,k2=v2` (the kubelet's flag) or a YAML mapping, each a valid label.
+    static func labels(_ value: Value, _ key: String) throws -> [String: String] {
+        var labels: [String: String] = [:]
+        switch value {
+        case .map(let map): labels = map
+        case .text(let text):
+            for item in text.split(separator: ",") {
+                let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2 else { throw ConfigError(description: "\(key): expected key=value, got \"\(item)\"") }
+                labels[String(parts[0])] = String(parts[1])
+            }
+        default: throw ConfigError(description: "\(key): expected a mapping of labels or key=value,...")
+        }
+        for (k, v) in labels.sorted(by: { $0.key < $1.key }) {
+            let problems = NameValidation.isQualifiedName(k) + NameValidation.isValidLabelValue(v)
+            if let problem = problems.first { throw ConfigError(description: "\(key): invalid label \"\(k)=\(v)\": \(problem)") }
+        }
+        return labels
     }
 
     static func seconds(_ value: Value, _ key: String) throws -> Double {

@@ -127,3 +127,29 @@ extension Job: TablePrintable {
         return [name, state, completions, duration, HumanDuration.since(metadata.creationTimestamp, now: now)]
     }
 }
+
+extension DaemonSet: TablePrintable {
+    public static let columns = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"]
+    /// `printDaemonSet`.
+    public func cells(now: Date) -> [String] {
+        let s = status ?? DaemonSet.Status()
+        return [
+            name, String(s.desiredNumberScheduled), String(s.currentNumberScheduled), String(s.numberReady),
+            String(s.updatedNumberScheduled ?? 0), String(s.numberAvailable ?? 0), ObjectPrinter.labels(spec.template?.spec.nodeSelector),
+            HumanDuration.since(metadata.creationTimestamp, now: now),
+        ]
+    }
+}
+
+extension ControllerRevision: TablePrintable {
+    public static let columns = ["NAME", "CONTROLLER", "REVISION", "AGE"]
+    /// `printControllerRevision`: the controller as `daemonset.apps/NAME`.
+    public func cells(now: Date) -> [String] {
+        var controller = "<none>"
+        if let ref = metadata.ownerReferences?.first(where: { $0.controller == true }) {
+            let group = ref.apiVersion.split(separator: "/").dropLast().first.map { "." + $0 } ?? ""
+            controller = "\(ref.kind.lowercased())\(group)/\(ref.name)"
+        }
+        return [name, controller, String(revision), HumanDuration.since(metadata.creationTimestamp, now: now)]
+    }
+}

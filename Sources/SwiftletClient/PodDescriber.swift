@@ -62,7 +62,7 @@ public struct PodDescriber: Sendable {
         }
         volumes(&w, pod.spec.volumes ?? [])
         w.line(0, "QoS Class:\t\(status.qosClass ?? podQOSClass(pod).rawValue)")
-        w.line(0, "Node-Selectors:\t<none>")
+        multiline(&w, "Node-Selectors", (pod.spec.nodeSelector ?? [:]).map { "\($0.key)=\($0.value)" })
         multiline(&w, "Tolerations", (pod.spec.tolerations ?? []).map(toleration), sorted: false)
         describeEvents(&w, events)
         return TabWriter.describe.format(w.text)

@@ -213,7 +213,7 @@ public struct Deployment: KubeObject {
     }
 
     /// `getIntOrPercentValue`: the number, with or without its percent sign.
-    static func intOrPercentValue(_ value: IntOrString?) -> Int? {
+    public static func intOrPercentValue(_ value: IntOrString?) -> Int? {
         switch value {
         case .int(let n)?: return Int(n)
         case .string(let s)?: return percent(s)

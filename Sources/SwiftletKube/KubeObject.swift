@@ -50,7 +50,7 @@ public enum KubeObjectKinds {
     public static let all: [any KubeObject.Type] = [
         ConfigMap.self, Secret.self, ReplicaSet.self,
         Job.self, CronJob.self,
-        Deployment.self,
+        Deployment.self, DaemonSet.self, ControllerRevision.self,
     ]
 
     public static func type(kind: String, apiVersion: String) -> (any KubeObject.Type)? {

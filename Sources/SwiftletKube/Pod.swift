@@ -67,6 +67,9 @@ public struct PodSpec: Codable, Hashable, Sendable {
     public var setHostnameAsFQDN: Bool?
     public var enableServiceLinks: Bool?
     public var tolerations: [Toleration]?
+    /// Node labels the pod needs (`NodeSelection.swift`); the kubelet's admission rejects it otherwise.
+    public var nodeSelector: [String: String]?
+    public var affinity: Affinity?
     public var securityContext: PodSecurityContext?
     public var volumes: [Volume]?
     /// Secrets (dockerconfigjson / dockercfg) of the pod's namespace whose credentials pull its images.
@@ -85,7 +88,7 @@ public struct PodSpec: Codable, Hashable, Sendable {
         case nodeName, hostname, subdomain, shareProcessNamespace, hostNetwork, hostPID, hostIPC
         case serviceAccountName, priority, priorityClassName, schedulerName, dnsPolicy, enableServiceLinks
         case tolerations, securityContext, dnsConfig, hostAliases, setHostnameAsFQDN, volumes
-        case imagePullSecrets, os
+        case imagePullSecrets, os, nodeSelector, affinity
     }
 
     // `containers` is decoded leniently (missing → empty) so validation can report
@@ -114,6 +117,8 @@ public struct PodSpec: Codable, Hashable, Sendable {
         setHostnameAsFQDN = try c.decodeIfPresent(Bool.self, forKey: .setHostnameAsFQDN)
         enableServiceLinks = try c.decodeIfPresent(Bool.self, forKey: .enableServiceLinks)
         tolerations = try c.decodeIfPresent([Toleration].self, forKey: .tolerations)
+        nodeSelector = try c.decodeIfPresent([String: String].self, forKey: .nodeSelector)
+        affinity = try c.decodeIfPresent(Affinity.self, forKey: .affinity)
         securityContext = try c.decodeIfPresent(PodSecurityContext.self, forKey: .securityContext)
         volumes = try c.decodeIfPresent([Volume].self, forKey: .volumes)
         imagePullSecrets = try c.decodeIfPresent([LocalObjectReference].self, forKey: .imagePullSecrets)

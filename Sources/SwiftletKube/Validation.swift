@@ -126,6 +126,7 @@ extension PodSpec {
         if let securityContext {
             errs += securityContext.validate(path: "\(path).securityContext")
         }
+        errs += validateNodeSelection(path: path)
         errs += validateStorage(path: path)
         errs += validateOSAndStopSignals(path: path)
         return errs

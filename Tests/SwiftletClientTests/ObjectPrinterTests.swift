@@ -43,4 +43,32 @@ final class ObjectPrinterTests: XCTestCase {
         job.status = js
         XCTAssertEqual(job.cells(now: now), ["web", "Complete", "6/6", "60s", "90s"])
     }
+
+    func testDaemonSetAndControllerRevisionColumns() {
+        var meta = ObjectMeta(name: "agent", namespace: "default")
+        meta.creationTimestamp = KubeTime(now.addingTimeInterval(-300))
+        var spec = PodSpec(containers: [])
+        spec.nodeSelector = ["zone": "a", "disk": "ssd"]
+        var ds = DaemonSet(metadata: meta, spec: .init(template: PodTemplateSpec(spec: spec)))
+        var status = DaemonSet.Status()
+        status.desiredNumberScheduled = 1
+        status.currentNumberScheduled = 1
+        status.numberReady = 0
+        status.updatedNumberScheduled = 1
+        status.numberAvailable = 0
+        ds.status = status
+        XCTAssertTrue(ObjectPrinter.type(named: "ds") == DaemonSet.self)
+        XCTAssertEqual(
+            ObjectPrinter.table([ds], now: now, withNamespace: false),
+            "NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR     AGE\n"
+                + "agent   1         1         0       1            0           disk=ssd,zone=a   5m\n")
+        ds.spec.template?.spec.nodeSelector = nil
+        XCTAssertEqual(ds.cells(now: now)[6], "<none>")
+
+        var rmeta = ObjectMeta(name: "agent-5f7c9", namespace: "default")
+        rmeta.ownerReferences = [.controllerRef(apiVersion: "apps/v1", kind: "DaemonSet", name: "agent", uid: "u")]
+        rmeta.creationTimestamp = meta.creationTimestamp
+        let revision = ControllerRevision(metadata: rmeta, data: .object([:]), revision: 2)
+        XCTAssertEqual(revision.cells(now: now), ["agent-5f7c9", "daemonset.apps/agent", "2", "5m"])
+    }
 }
