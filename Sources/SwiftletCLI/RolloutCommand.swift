@@ -60,15 +60,18 @@ func updateObject<T: KubeObject>(
 /// `swiftlet rollout status|history|undo|pause|resume|restart deployment/NAME`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rollout", abstract: "Manage the rollout of a Deployment.",
+        commandName: "rollout", abstract: "Manage the rollout of a Deployment or DaemonSet.",
         subcommands: [Status.self, History.self, Undo.self, Pause.self, Resume.self, Restart.self])
 
     struct Target: ParsableArguments {
         @OptionGroup var client: ClientOptions
         @OptionGroup var ns: NamespaceOptions
-        @Argument(help: "deployment/NAME (or: deployment NAME)") var arguments: [String] = []
+        @Argument(help: "deployment/NAME or daemonset/NAME (or: deployment NAME)") var arguments: [String] = []
 
-        func resolve() throws -> WorkloadTarget { try WorkloadTarget(arguments, allowed: [Deployment.self]) }
+        /// Deployments, and for status, history, undo and restart also DaemonSets (as kubectl).
+        func resolve(daemonSets: Bool = false) throws -> WorkloadTarget {
+            try WorkloadTarget(arguments, allowed: daemonSets ? [Deployment.self, DaemonSet.self] : [Deployment.self])
+        }
         func deployment(_ target: WorkloadTarget) throws -> Deployment {
             try client.client.getObject(Deployment.self, namespace: ns.namespace, name: target.name)
         }
@@ -98,18 +101,26 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             try reportingErrors {
-                let t = try target.resolve()
+                let t = try target.resolve(daemonSets: true)
                 let deadline = timeout > 0 ? Date().addingTimeInterval(timeout) : Date.distantFuture
                 var last = ""
                 while true {
-                    let d = try target.deployment(t)
-                    let (message, done) = try RolloutStatus.message(d)
+                    let (message, done) = try status(t)
                     if message != last { writeOut(message) }
                     last = message
                     if done || !watch { return }
                     if Date() > deadline { throw CLIUsageError("timed out waiting for the condition") }
                     usleep(250_000)
                 }
+            }
+        }
+
+        func status(_ t: WorkloadTarget) throws -> (String, Bool) {
+            guard t.type == DaemonSet.self else { return try RolloutStatus.message(try target.deployment(t)) }
+            let ds = try target.client.client.getObject(DaemonSet.self, namespace: target.ns.namespace, name: t.name)
+            switch DaemonSetController.rolloutStatus(ds) {
+            case .success(let result): return result
+            case .failure(let error): throw CLIUsageError(error.description)
             }
         }
     }
@@ -120,9 +131,16 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             try reportingErrors {
-                let t = try target.resolve()
+                let t = try target.resolve(daemonSets: true)
+                let api = target.client.client
+                if t.type == DaemonSet.self {
+                    let ds = try api.getObject(DaemonSet.self, namespace: target.ns.namespace, name: t.name)
+                    let revisions = try api.listObjects(ControllerRevision.self, namespace: target.ns.namespace)
+                    writeOut(RolloutStatus.history(DaemonSetController.revisions(of: ds, in: revisions), display: t.display))
+                    return
+                }
                 let d = try target.deployment(t)
-                let sets = try target.client.client.listObjects(ReplicaSet.self, namespace: target.ns.namespace)
+                let sets = try api.listObjects(ReplicaSet.self, namespace: target.ns.namespace)
                 writeOut(RolloutStatus.history(d, replicaSets: sets, display: t.display))
             }
         }
@@ -135,8 +153,25 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             try reportingErrors {
-                let t = try target.resolve()
+                let t = try target.resolve(daemonSets: true)
                 let api = target.client.client
+                if t.type == DaemonSet.self {
+                    _ = try updateObject(api, DaemonSet.self, namespace: target.ns.namespace, name: t.name) { ds in
+                        let revisions = try api.listObjects(ControllerRevision.self, namespace: target.ns.namespace)
+                        switch DaemonSetController.rollbackTarget(ds, revisions: revisions, toRevision: toRevision) {
+                        case .success(let revision):
+                            ds.spec.template = revision.daemonSetTemplate
+                            return true
+                        case .failure(.alreadyMatches):
+                            writeOut("\(t.display) skipped rollback (current template already matches revision \(toRevision))\n")
+                            throw ExitCode.success
+                        case .failure(let error):
+                            throw CLIUsageError(error.description)
+                        }
+                    }
+                    writeOut("\(t.display) rolled back\n")
+                    return
+                }
                 _ = try target.updateDeployment(t) { d in
                     if d.spec.paused == true {
                         throw CLIUsageError(
@@ -184,16 +219,26 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             try reportingErrors {
-                let t = try target.resolve()
-                _ = try target.updateDeployment(t) { d in
-                    if d.spec.paused == true { throw CLIUsageError("can't restart paused deployment (run rollout resume first)") }
-                    // kubectl's restart: a template annotation with the time, hence a new template.
-                    var meta = d.spec.template?.metadata ?? ObjectMeta()
+                let t = try target.resolve(daemonSets: true)
+                // kubectl's restart: a template annotation with the time, hence a new template.
+                func restarted(_ template: inout PodTemplateSpec?) {
+                    var meta = template?.metadata ?? ObjectMeta()
                     var annotations = meta.annotations ?? [:]
                     annotations[DeploymentAnnotations.restartedAt] = KubeTime.now().description
                     meta.annotations = annotations
-                    d.spec.template?.metadata = meta
-                    return true
+                    template?.metadata = meta
+                }
+                if t.type == DaemonSet.self {
+                    _ = try updateObject(target.client.client, DaemonSet.self, namespace: target.ns.namespace, name: t.name) { ds in
+                        restarted(&ds.spec.template)
+                        return true
+                    }
+                } else {
+                    _ = try target.updateDeployment(t) { d in
+                        if d.spec.paused == true { throw CLIUsageError("can't restart paused deployment (run rollout resume first)") }
+                        restarted(&d.spec.template)
+                        return true
+                    }
                 }
                 writeOut("\(t.display) restarted\n")
             }
@@ -222,6 +267,15 @@ enum RolloutStatus {
             return ("Waiting for deployment \"\(d.name)\" rollout to finish: \(s.availableReplicas ?? 0) of \(updated) updated replicas are available...\n", false)
         }
         return ("deployment \"\(d.name)\" successfully rolled out\n", true)
+    }
+
+    /// `DaemonSetHistoryViewer`: the ControllerRevisions with the change-cause they were made with.
+    static func history(_ revisions: [ControllerRevision], display: String) -> String {
+        var rows = "REVISION\tCHANGE-CAUSE\n"
+        for revision in revisions {
+            rows += "\(revision.revision)\t\(revision.metadata.annotations?[DeploymentAnnotations.changeCause] ?? "<none>")\n"
+        }
+        return display + "\n" + TabWriter.table.format(rows) + "\n"
     }
 
     static func history(_ d: Deployment, replicaSets: [ReplicaSet], display: String) -> String {

@@ -153,3 +153,17 @@ extension ControllerRevision: TablePrintable {
         return [name, controller, String(revision), HumanDuration.since(metadata.creationTimestamp, now: now)]
     }
 }
+
+extension CronJob: TablePrintable {
+    public static let columns = ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"]
+    /// `printCronJob`: `<none>` for an unset zone or a CronJob that never ran; `printBoolPtr`
+    /// prints `True` / `False` (`<unset>` for nil).
+    public func cells(now: Date) -> [String] {
+        let suspended = spec.suspend.map { $0 ? "True" : "False" } ?? "<unset>"
+        let last = status?.lastScheduleTime.map { HumanDuration.since($0, now: now) } ?? "<none>"
+        return [
+            name, spec.schedule, spec.timeZone ?? "<none>", suspended, String(status?.active?.count ?? 0), last,
+            HumanDuration.since(metadata.creationTimestamp, now: now),
+        ]
+    }
+}

@@ -382,4 +382,71 @@ public enum DaemonSetController {
         status.collisionCount = collisionCount
         return status
     }
+
+    // MARK: kubectl rollout (DaemonSetStatusViewer, DaemonSetHistoryViewer, DaemonSetRollbacker)
+
+    public enum RollbackError: Error, Equatable, CustomStringConvertible {
+        case noLastRevision
+        case revisionNotFound(Int64)
+        case alreadyMatches(Int64)
+
+        public var description: String {
+            switch self {
+            case .noLastRevision: return "no last revision to roll back to"
+            case .revisionNotFound(let r): return "unable to find specified revision \(r) in history"
+            case .alreadyMatches(let r): return "skipped rollback (current template already matches revision \(r))"
+            }
+        }
+    }
+
+    /// The DaemonSet's own revisions, lowest first.
+    public static func revisions(of ds: DaemonSet, in revisions: [ControllerRevision]) -> [ControllerRevision] {
+        revisions.filter { ReplicaSetController.controllerRef(of: $0.metadata)?.uid == ds.metadata.uid }
+            .sorted { $0.revision < $1.revision }
+    }
+
+    /// `rollout undo daemonset/NAME [--to-revision N]`: revision N, or the one before the latest.
+    public static func rollbackTarget(_ ds: DaemonSet, revisions all: [ControllerRevision], toRevision: Int64)
+        -> Result<ControllerRevision, RollbackError>
+    {
+        let history = revisions(of: ds, in: all)
+        let target: ControllerRevision?
+        if toRevision == 0 {
+            guard history.count >= 2 else { return .failure(.noLastRevision) }
+            target = history[history.count - 2]
+        } else {
+            target = history.first { $0.revision == toRevision }
+        }
+        guard let target, let template = target.daemonSetTemplate else { return .failure(.revisionNotFound(toRevision)) }
+        if template == ds.spec.template { return .failure(.alreadyMatches(toRevision)) }
+        return .success(target)
+    }
+
+    /// `rollout status daemonset/NAME`: the message and whether the rollout is done.
+    public static func rolloutStatus(_ ds: DaemonSet) -> Result<(message: String, done: Bool), RolloutStatusError> {
+        guard ds.strategyType == DaemonSet.UpdateStrategy.rollingUpdate else { return .failure(.notRollingUpdate) }
+        let s = ds.status ?? DaemonSet.Status()
+        guard (ds.metadata.generation ?? 0) <= (s.observedGeneration ?? 0) else {
+            return .success(("Waiting for daemon set spec update to be observed...\n", false))
+        }
+        let updated = s.updatedNumberScheduled ?? 0
+        if updated < s.desiredNumberScheduled {
+            return .success((
+                "Waiting for daemon set \"\(ds.name)\" rollout to finish: \(updated) out of \(s.desiredNumberScheduled) new pods have been updated...\n",
+                false
+            ))
+        }
+        if (s.numberAvailable ?? 0) < s.desiredNumberScheduled {
+            return .success((
+                "Waiting for daemon set \"\(ds.name)\" rollout to finish: \(s.numberAvailable ?? 0) of \(s.desiredNumberScheduled) updated pods are available...\n",
+                false
+            ))
+        }
+        return .success(("daemon set \"\(ds.name)\" successfully rolled out\n", true))
+    }
+
+    public enum RolloutStatusError: Error, Equatable, CustomStringConvertible {
+        case notRollingUpdate
+        public var description: String { "rollout status is only available for RollingUpdate strategy type" }
+    }
 }

@@ -71,4 +71,22 @@ final class ObjectPrinterTests: XCTestCase {
         let revision = ControllerRevision(metadata: rmeta, data: .object([:]), revision: 2)
         XCTAssertEqual(revision.cells(now: now), ["agent-5f7c9", "daemonset.apps/agent", "2", "5m"])
     }
+
+    func testCronJobColumns() {
+        var meta = ObjectMeta(name: "backup", namespace: "default")
+        meta.creationTimestamp = KubeTime(now.addingTimeInterval(-7200))
+        var cj = CronJob(metadata: meta, spec: .init(schedule: "*/5 * * * *", jobTemplate: .init(spec: Job.Spec())))
+        XCTAssertTrue(ObjectPrinter.type(named: "cj") == CronJob.self)
+        XCTAssertEqual(cj.cells(now: now), ["backup", "*/5 * * * *", "<none>", "<unset>", "0", "<none>", "120m"])
+        cj.spec.suspend = false
+        cj.spec.timeZone = "Europe/Berlin"
+        var status = CronJob.Status()
+        status.active = [ObjectReference(kind: "Job", namespace: "default", name: "backup-1", uid: "u")]
+        status.lastScheduleTime = KubeTime(now.addingTimeInterval(-65))
+        cj.status = status
+        XCTAssertEqual(
+            ObjectPrinter.table([cj], now: now, withNamespace: false),
+            "NAME     SCHEDULE      TIMEZONE        SUSPEND   ACTIVE   LAST SCHEDULE   AGE\n"
+                + "backup   */5 * * * *   Europe/Berlin   False     1        65s             120m\n")
+    }
 }

@@ -180,6 +180,27 @@ final class DaemonSetTests: IntegrationTestCase {
             try harness.client.listObjects(ControllerRevision.self, namespace: "default").filter {
                 $0.metadata.ownerReferences?.first?.uid == uid
             }.map(\.revision).sorted(), [1, 2, 3])
+
+        // The CLI: get, rollout history, undo to B (revision 2 comes back as 4), status.
+        let table = try cli(["get", "ds"]).stdout
+        XCTAssertTrue(
+            table.hasPrefix("NAME   DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE\nroll   1         1         1       1            1           <none>          "),
+            table)
+        XCTAssertEqual(
+            try cli(["rollout", "history", "daemonset/roll"]).stdout,
+            "daemonset.apps/roll\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n3          <none>\n\n")
+        XCTAssertEqual(try cli(["rollout", "undo", "ds/roll"]).stdout, "daemonset.apps/roll rolled back\n")
+        XCTAssertTrue(try cli(["rollout", "status", "daemonset/roll", "--timeout", "90"]).stdout.hasSuffix("daemon set \"roll\" successfully rolled out\n"))
+        try waitForOneRunningPod(of: uid, hash: hashB, "rolled back to B")
+        XCTAssertEqual(
+            try cli(["rollout", "history", "daemonset/roll"]).stdout,
+            "daemonset.apps/roll\nREVISION   CHANGE-CAUSE\n1          <none>\n3          <none>\n4          <none>\n\n")
+    }
+
+    func cli(_ arguments: [String]) throws -> CLIResult {
+        let result = try swiftlet(arguments)
+        XCTAssertEqual(result.status, 0, "swiftlet \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
     }
 
     func testOnDeleteReplacesThePodOnlyWhenItIsDeleted() throws {

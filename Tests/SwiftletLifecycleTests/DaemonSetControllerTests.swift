@@ -330,4 +330,34 @@ final class DaemonSetControllerTests: XCTestCase {
         backoff.next(now: 2 + 1801)
         XCTAssertEqual(backoff.delay, 1, "a long quiet period starts over")
     }
+
+    // MARK: kubectl rollout
+
+    func testRollbackTargetsAndRolloutStatusMessages() {
+        let a = daemonSet(command: "a")
+        let (revA, _) = revision(of: a, number: 1)
+        let (revB, _) = revision(of: daemonSet(command: "b"), number: 2)
+        var current = daemonSet(command: "b")
+        XCTAssertEqual(try DaemonSetController.rollbackTarget(current, revisions: [revB, revA], toRevision: 0).get().revision, 1)
+        XCTAssertEqual(DaemonSetController.rollbackTarget(current, revisions: [revB], toRevision: 0), .failure(.noLastRevision))
+        XCTAssertEqual(DaemonSetController.rollbackTarget(current, revisions: [revA, revB], toRevision: 7), .failure(.revisionNotFound(7)))
+        XCTAssertEqual(DaemonSetController.rollbackTarget(current, revisions: [revA, revB], toRevision: 2), .failure(.alreadyMatches(2)))
+
+        current.metadata.generation = 2
+        var status = DaemonSet.Status()
+        status.observedGeneration = 1
+        current.status = status
+        func message(_ ds: DaemonSet) -> String { (try? DaemonSetController.rolloutStatus(ds).get().message) ?? "error" }
+        XCTAssertEqual(message(current), "Waiting for daemon set spec update to be observed...\n")
+        current.status?.observedGeneration = 2
+        current.status?.desiredNumberScheduled = 1
+        XCTAssertEqual(message(current), "Waiting for daemon set \"agent\" rollout to finish: 0 out of 1 new pods have been updated...\n")
+        current.status?.updatedNumberScheduled = 1
+        XCTAssertEqual(message(current), "Waiting for daemon set \"agent\" rollout to finish: 0 of 1 updated pods are available...\n")
+        current.status?.numberAvailable = 1
+        XCTAssertEqual(message(current), "daemon set \"agent\" successfully rolled out\n")
+        current.spec.updateStrategy = .init(type: "OnDelete")
+        XCTAssertEqual(
+            DaemonSetController.rolloutStatus(current).map(\.done), .failure(.notRollingUpdate))
+    }
 }
