@@ -72,8 +72,9 @@ final class StopSignalTests: IntegrationTestCase {
         XCTAssertEqual(trapOutput(out), "")
     }
 
-    /// An image's STOPSIGNAL applies when the spec names none.
-    func testImageStopSignal() throws {
+    /// An image's STOPSIGNAL applies when the spec names none, also to a container an earlier
+    /// agent started (the new one reads the signal from the image store).
+    func testImageStopSignalAlsoAfterAnAgentRestart() throws {
         try DaemonHarness.runTool(
             DaemonHarness.binaries + "/swiftlet",
             ["images", "import", "--state-dir", harness.state, "--name", "busybox-usr1", "--cmd", "sh",
@@ -83,6 +84,12 @@ final class StopSignalTests: IntegrationTestCase {
         let pod = try harness.waitForRunning("imagesig")
         XCTAssertEqual(pod.status?.containerStatuses?.first?.stopSignal, "SIGUSR1")
         _ = try harness.waitForLog("imagesig", "main", contains: "ready")
+        harness.kill9()
+        try harness.start(daemonArguments)
+        let adopted = try harness.waitForRunning("imagesig")
+        XCTAssertEqual(adopted.uid, pod.uid)
+        XCTAssertEqual(adopted.status?.containerStatuses?.first?.restartCount, 0, "re-adopted, not restarted")
+        XCTAssertEqual(adopted.status?.containerStatuses?.first?.stopSignal, "SIGUSR1")
         try harness.remove("imagesig.yaml")
         try harness.waitForGone("imagesig", timeout: 90)
         XCTAssertEqual(trapOutput(out), "got-USR1\n")
