@@ -27,22 +27,7 @@ extension KubeObject {
     public func preservingStatus(of old: any KubeObject) -> any KubeObject { self }
 
     /// `ValidateObjectMeta` for a namespaced object whose name is a DNS-1123 subdomain.
-    func validateObjectMeta() -> [FieldError] {
-        var errs: [FieldError] = []
-        if let name = metadata.name, !name.isEmpty {
-            errs += NameValidation.isDNS1123Subdomain(name).map { .invalid("metadata.name", .string(name), $0) }
-        } else if metadata.generateName?.isEmpty ?? true {
-            errs.append(.required("metadata.name", "name or generateName is required"))
-        }
-        if let ns = metadata.namespace, !ns.isEmpty {
-            errs += NameValidation.isDNS1123Label(ns).map { .invalid("metadata.namespace", .string(ns), $0) }
-        }
-        for (key, value) in (metadata.labels ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isQualifiedName(key).map { .invalid("metadata.labels", .string(key), $0) }
-            errs += NameValidation.isValidLabelValue(value).map { .invalid("metadata.labels", .string(value), $0) }
-        }
-        return errs
-    }
+    func validateObjectMeta() -> [FieldError] { metadata.validateNameNamespaceAndLabels() }
 }
 
 /// The stored kinds, by `kind` (manifest files) and by resource (API paths).

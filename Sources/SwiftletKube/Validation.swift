@@ -20,20 +20,7 @@ extension Pod {
     }
 
     func validateMetadata() -> [FieldError] {
-        var errs: [FieldError] = []
-        if let name = metadata.name, !name.isEmpty {
-            errs += NameValidation.isDNS1123Subdomain(name).map { .invalid("metadata.name", .string(name), $0) }
-        } else if metadata.generateName?.isEmpty ?? true {
-            errs.append(.required("metadata.name", "name or generateName is required"))
-        }
-        if let ns = metadata.namespace, !ns.isEmpty {
-            errs += NameValidation.isDNS1123Label(ns).map { .invalid("metadata.namespace", .string(ns), $0) }
-        }
-        // Maps are walked in key order so the same manifest always yields the same message.
-        for (key, value) in (metadata.labels ?? [:]).sorted(by: { $0.key < $1.key }) {
-            errs += NameValidation.isQualifiedName(key).map { .invalid("metadata.labels", .string(key), $0) }
-            errs += NameValidation.isValidLabelValue(value).map { .invalid("metadata.labels", .string(value), $0) }
-        }
+        var errs = metadata.validateNameNamespaceAndLabels()
         if let annotations = metadata.annotations {
             var total = 0
             for (key, value) in annotations.sorted(by: { $0.key < $1.key }) {
@@ -224,5 +211,27 @@ extension String {
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
+    }
+}
+
+extension ObjectMeta {
+    /// The part of `ValidateObjectMeta` every kind shares: name (or generateName) a DNS-1123
+    /// subdomain, namespace a DNS-1123 label, labels qualified names with valid values.
+    func validateNameNamespaceAndLabels() -> [FieldError] {
+        var errs: [FieldError] = []
+        if let name, !name.isEmpty {
+            errs += NameValidation.isDNS1123Subdomain(name).map { .invalid("metadata.name", .string(name), $0) }
+        } else if generateName?.isEmpty ?? true {
+            errs.append(.required("metadata.name", "name or generateName is required"))
+        }
+        if let namespace, !namespace.isEmpty {
+            errs += NameValidation.isDNS1123Label(namespace).map { .invalid("metadata.namespace", .string(namespace), $0) }
+        }
+        // Maps are walked in key order so the same manifest always yields the same message.
+        for (key, value) in (labels ?? [:]).sorted(by: { $0.key < $1.key }) {
+            errs += NameValidation.isQualifiedName(key).map { .invalid("metadata.labels", .string(key), $0) }
+            errs += NameValidation.isValidLabelValue(value).map { .invalid("metadata.labels", .string(value), $0) }
+        }
+        return errs
     }
 }
