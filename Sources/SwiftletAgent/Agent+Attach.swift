@@ -62,17 +62,10 @@ struct AttachRelay: Sendable {
         let (frames, sink) = AsyncStream.makeStream(of: AttachFrame.self)
         Thread.detachNewThread {
             var decoder = AttachFrame.Decoder()
-            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    guard let decoded = decoder.feed(buffer[0..<n]) else { break }
-                    for frame in decoded { sink.yield(frame) }
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+            FileIO.readUntilEnd(fd) { chunk in
+                guard let decoded = decoder.feed(chunk) else { return false }
+                for frame in decoded { sink.yield(frame) }
+                return true
             }
             close(fd)
             sink.finish()

@@ -117,16 +117,9 @@ struct ExecRelay: Sendable {
     ) async throws {
         let (chunks, sink) = AsyncStream.makeStream(of: [UInt8].self)
         Thread.detachNewThread {
-            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    sink.yield(Array(buffer[0..<n]))
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+            FileIO.readUntilEnd(fd) { chunk in
+                sink.yield(Array(chunk))
+                return true
             }
             close(fd)
             sink.finish()

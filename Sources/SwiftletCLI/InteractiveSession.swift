@@ -27,16 +27,9 @@ func runInteractive(_ session: ExecConnection, stdin: Bool, terminal: Bool) thro
     }
     if stdin {
         Thread.detachNewThread {
-            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    session.sendStdin(Array(buffer[0..<n]))
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+            FileIO.readUntilEnd(0) { chunk in
+                session.sendStdin(Array(chunk))
+                return true
             }
             session.closeStdin()
         }

@@ -145,6 +145,22 @@ public enum FileIO {
         }
     }
 
+    /// Reads `fd` until end of file or an error (EINTR is retried), handing each chunk to `body`;
+    /// stops early when `body` returns false. Blocks: call it on a thread of its own.
+    public static func readUntilEnd(_ fd: Int32, bufferSize: Int = 32 * 1024, _ body: (ArraySlice<UInt8>) -> Bool) {
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                guard body(buffer[0..<n]) else { return }
+            } else if n < 0 && swl_errno() == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
     /// `writeAtomically` relative to a directory descriptor: usable after the process changed its
     /// root (swiftlet-init reports exec failures into a directory it can no longer name).
     public static func writeAtomically(directory: Int32, name: String, _ text: String, mode: mode_t = 0o644) throws {
