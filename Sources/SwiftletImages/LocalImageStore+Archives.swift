@@ -124,6 +124,17 @@ extension LocalImageStore {
         }
     }
 
+    /// The manifest a stored index lists for this host's platform; the error names what it offers instead.
+    func hostManifest(inIndex digest: OCIDigest, reference normalized: String) throws -> OCIDescriptor {
+        let index = try content.decode(OCIIndex.self, digest)
+        let platform = OCIPlatform.host
+        guard let chosen = platform.select(from: index.manifests) else {
+            throw ImageError.noMatchingPlatform(
+                normalized, platform: platform.description, available: index.manifests.compactMap { $0.platform?.description })
+        }
+        return chosen
+    }
+
     /// Fetches (through `fetch`, which stores a blob verified against its descriptor) an image given by an
     /// index or manifest descriptor, picking the host's platform from an index, then registers it.
     func ingestImage(
@@ -134,12 +145,7 @@ extension LocalImageStore {
         var manifestDescriptor = descriptor
         try fetch(descriptor)
         if OCIMediaType.isIndex(descriptor.mediaType) {
-            let index = try content.decode(OCIIndex.self, descriptor.digest)
-            let platform = OCIPlatform.host
-            guard let chosen = platform.select(from: index.manifests) else {
-                throw ImageError.noMatchingPlatform(
-                    normalized, platform: platform.description, available: index.manifests.compactMap { $0.platform?.description })
-            }
+            let chosen = try hostManifest(inIndex: descriptor.digest, reference: normalized)
             extra.append(descriptor.digest)
             manifestDescriptor = chosen
             try fetch(chosen)

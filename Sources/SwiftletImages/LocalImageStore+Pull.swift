@@ -27,12 +27,7 @@ extension LocalImageStore {
             var manifestDescriptor = top
             var extra: [OCIDigest] = []
             if OCIMediaType.isIndex(top.mediaType) {
-                let index = try content.decode(OCIIndex.self, top.digest)
-                let platform = OCIPlatform.host
-                guard let chosen = platform.select(from: index.manifests) else {
-                    throw ImageError.noMatchingPlatform(
-                        normalized, platform: platform.description, available: index.manifests.compactMap { $0.platform?.description })
-                }
+                let chosen = try hostManifest(inIndex: top.digest, reference: normalized)
                 extra.append(top.digest)
                 manifestDescriptor = chosen
                 if !content.contains(chosen.digest) {
