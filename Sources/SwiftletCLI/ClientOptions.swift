@@ -44,6 +44,21 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// kubectl's way with several objects: each on its own, an API error printed and the rest carried
+/// on, exit code 1 at the end when any failed.
+func forEachReportingAPIErrors<Item>(_ items: [Item], _ body: (Item) throws -> Void) throws {
+    var failed = false
+    for item in items {
+        do {
+            try body(item)
+        } catch let error as APIStatusError {
+            printError(error.description)
+            failed = true
+        }
+    }
+    if failed { throw ExitCode(1) }
+}
+
 struct CLIUsageError: Error {
     var message: String
     init(_ message: String) { self.message = message }

@@ -12,18 +12,10 @@ struct CreateCommand: AsyncParsableCommand {
     func run() async throws {
         try reportingErrors {
             let api = client.client
-            var failed = false
-            for pod in try ManifestInput.pods(from: filename) {
-                do {
-                    let created = try api.createPod(pod)
-                    writeOut("pod/\(created.name) created\n")
-                } catch let error as APIStatusError {
-                    // kubectl reports each object and carries on with the rest.
-                    printError(error.description)
-                    failed = true
-                }
+            try forEachReportingAPIErrors(try ManifestInput.pods(from: filename)) { pod in
+                let created = try api.createPod(pod)
+                writeOut("pod/\(created.name) created\n")
             }
-            if failed { throw ExitCode(1) }
         }
     }
 }
@@ -38,16 +30,9 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try reportingErrors {
             let api = client.client
-            var failed = false
-            for pod in try ManifestInput.pods(from: filename) {
-                do {
-                    writeOut("pod/\(pod.name) \(try apply(pod, api))\n")
-                } catch let error as APIStatusError {
-                    printError(error.description)
-                    failed = true
-                }
+            try forEachReportingAPIErrors(try ManifestInput.pods(from: filename)) { pod in
+                writeOut("pod/\(pod.name) \(try apply(pod, api))\n")
             }
-            if failed { throw ExitCode(1) }
         }
     }
 

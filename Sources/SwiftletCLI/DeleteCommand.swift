@@ -36,18 +36,11 @@ struct DeleteCommand: AsyncParsableCommand {
             }
             let grace: Int64? = now ? 1 : (gracePeriod >= 0 ? gracePeriod : nil)
             let api = client.client
-            var failed = false
-            for target in targets {
-                do {
-                    let deleted = try api.deletePod(namespace: target.namespace, name: target.name, gracePeriodSeconds: grace)
-                    writeOut("pod \"\(target.name)\" deleted\n")
-                    if wait { waitUntilGone(api, target.namespace, target.name, uid: deleted.metadata.uid) }
-                } catch let error as APIStatusError {
-                    printError(error.description)
-                    failed = true
-                }
+            try forEachReportingAPIErrors(targets) { target in
+                let deleted = try api.deletePod(namespace: target.namespace, name: target.name, gracePeriodSeconds: grace)
+                writeOut("pod \"\(target.name)\" deleted\n")
+                if wait { waitUntilGone(api, target.namespace, target.name, uid: deleted.metadata.uid) }
             }
-            if failed { throw ExitCode(1) }
         }
     }
 
@@ -75,17 +68,10 @@ struct DeleteCommand: AsyncParsableCommand {
         default: throw CLIUsageError("invalid cascade value (\(cascade)). Must be \"background\", \"foreground\", or \"orphan\"")
         }
         let api = client.client
-        var failed = false
-        for name in names {
-            do {
-                try api.deleteObject(of: type, namespace: ns.namespace, name: name, propagationPolicy: policy)
-                writeOut("\(ObjectPrinter.qualifiedKind(type)) \"\(name)\" deleted\n")
-            } catch let error as APIStatusError {
-                printError(error.description)
-                failed = true
-            }
+        try forEachReportingAPIErrors(names) { name in
+            try api.deleteObject(of: type, namespace: ns.namespace, name: name, propagationPolicy: policy)
+            writeOut("\(ObjectPrinter.qualifiedKind(type)) \"\(name)\" deleted\n")
         }
-        if failed { throw ExitCode(1) }
     }
 
     /// Like kubectl: returns once the pod (this UID) no longer exists.
