@@ -20,9 +20,14 @@ struct GetCommand: AsyncParsableCommand {
     @Option(name: .customLong("field-selector"), help: "Field selector, e.g. status.phase=Running.") var fieldSelector: String?
     @Flag(name: [.short, .customLong("watch")], help: "After listing, watch for changes.") var watch = false
     @Flag(name: .customLong("no-headers"), help: "Omit the table header.") var noHeaders = false
+    @Option(name: .customLong("for"), help: "Events only: those about one object, e.g. pod/web (kubectl events --for).")
+    var forObject: String?
 
     func run() async throws {
         try reportingErrors {
+            if forObject != nil, !["events", "event", "ev"].contains(resource.lowercased()) {
+                throw CLIUsageError("--for applies to events only")
+            }
             switch resource.lowercased() {
             case "pods", "pod", "po": try getPods()
             case "events", "event", "ev": try getEvents()
@@ -37,6 +42,14 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     private var namespace: String? { allNamespaces ? nil : ns.namespace }
+
+    /// `--field-selector` and `--for` together (events).
+    private func eventFieldSelector() throws -> String? {
+        guard let forObject else { return fieldSelector }
+        let byObject: String
+        do { byObject = try EventsFor.fieldSelector(forObject) } catch { throw CLIUsageError(error.description) }
+        return fieldSelector.map { $0 + "," + byObject } ?? byObject
+    }
 
     private func getPods() throws {
         let api = client.client
@@ -95,7 +108,7 @@ struct GetCommand: AsyncParsableCommand {
 
     private func getEvents() throws {
         if watch { return try watchEvents() }
-        let list = try client.client.listEvents(namespace: namespace, fieldSelector: fieldSelector)
+        let list = try client.client.listEvents(namespace: namespace, fieldSelector: try eventFieldSelector())
         switch output {
         case .json: writeOut(try ObjectOutput.json(list))
         case .yaml: writeOut(try ObjectOutput.yaml(list))
@@ -113,7 +126,7 @@ struct GetCommand: AsyncParsableCommand {
     /// (expired or evicted) event are not printed, as kubectl prints none for a plain table.
     private func watchEvents() throws {
         var first = true
-        try client.client.watchEvents(namespace: namespace, fieldSelector: fieldSelector) { change in
+        try client.client.watchEvents(namespace: namespace, fieldSelector: try eventFieldSelector()) { change in
             if change.type == "DELETED" { return true }
             do {
                 switch output {

@@ -66,6 +66,18 @@ final class EventsTests: IntegrationTestCase {
         XCTAssertTrue(table.stdout.contains("Back-off restarting failed container crash"), table.stdout)
         let wide = try swiftlet(["get", "events", "-A"])
         XCTAssertTrue(wide.stdout.hasPrefix("NAMESPACE"), wide.stdout)
+        // kubectl events --for: only the pod's rows (the node's own events and others are left out).
+        let forPod = try swiftlet(["get", "events", "--for", "pod/evpod", "--no-headers"])
+        XCTAssertEqual(forPod.status, 0, forPod.stderr)
+        let rows = forPod.stdout.split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(rows.count, all.count, forPod.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0.contains(" pod/evpod ") }, forPod.stdout)
+        let noSuchPod = try swiftlet(["get", "events", "--for", "pod/nothere"])
+        XCTAssertEqual(noSuchPod.status, 0)
+        XCTAssertEqual(noSuchPod.stdout, "")
+        let badFor = try swiftlet(["get", "events", "--for", "evpod"])
+        XCTAssertNotEqual(badFor.status, 0)
+        XCTAssertTrue(badFor.stderr.contains("--for must be in resource/name form"), badFor.stderr)
 
         // describe shows the same events, with the container's fieldPath before the message (kubectl 1.35+).
         let described = try swiftlet(["describe", "pod", "evpod"])
