@@ -74,6 +74,8 @@ extension Agent {
             for uid in plan.release {
                 await setOwnerReferences(podUID: uid) { refs in refs.filter { $0.uid != owner.uid } }
             }
+            // The first error of this sync's creations or deletions (`manageReplicas`' error).
+            var failure: String?
             for uid in plan.delete {
                 guard let pod = published[uid] else { continue }
                 logger.info("replicaset \(rs.key): deleting pod \(pod.name)")
@@ -81,6 +83,7 @@ extension Agent {
                     _ = try await deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: nil)
                     await recordControllerEvent(rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)")
                 } catch {
+                    failure = failure ?? "\(error)"
                     await recordControllerEvent(rs, type: "Warning", reason: "FailedDelete", message: "Error deleting: \(error)")
                 }
             }
@@ -93,12 +96,14 @@ extension Agent {
                     } catch {
                         // The controller's FailedCreate; the next pass retries.
                         logger.warning("replicaset \(rs.key): FailedCreate: \(error)")
+                        failure = failure ?? "\(error)"
                         await recordControllerEvent(rs, type: "Warning", reason: "FailedCreate", message: "Error creating: \(error)")
                         break
                     }
                 }
             }
-            writeStatus(ReplicaSet.self, namespace: rs.namespace, name: rs.name, uid: owner.uid) { $0.status = plan.status }
+            let status = ReplicaSetController.withReplicaFailure(plan.status, error: failure, missingPods: plan.create > 0, now: Date())
+            writeStatus(ReplicaSet.self, namespace: rs.namespace, name: rs.name, uid: owner.uid) { $0.status = status }
         }
     }
 

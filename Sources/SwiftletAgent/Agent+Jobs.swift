@@ -44,7 +44,12 @@ extension Agent {
         for podUID in plan.delete {
             guard let pod = published[podUID] else { continue }
             logger.info("job \(job.key): deleting pod \(pod.name)")
-            _ = try? await deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: nil)
+            do {
+                _ = try await deletePod(namespace: pod.namespace, name: pod.name, gracePeriodSeconds: nil)
+                await recordJobEvent(job, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)")
+            } catch {
+                await recordJobEvent(job, type: "Warning", reason: "FailedDelete", message: "Error deleting: \(error)")
+            }
         }
         var status = plan.status
         for index in plan.create {
@@ -52,18 +57,30 @@ extension Agent {
             do {
                 let created = try await createPod(pod)
                 logger.info("job \(job.key): created pod \(created.name)")
+                await recordJobEvent(job, reason: "SuccessfulCreate", message: "Created pod: \(created.name)")
             } catch {
                 // The controller's FailedCreate: fewer pods are active; the next pass retries.
                 logger.warning("job \(job.key): FailedCreate: \(error)")
+                await recordJobEvent(job, type: "Warning", reason: "FailedCreate", message: "Error creating: \(error)")
                 status.active = (status.active ?? 1) > 1 ? (status.active ?? 1) - 1 : nil
             }
         }
         writeStatus(Job.self, namespace: job.namespace, name: job.name, uid: uid) { $0.status = status }
+        for event in JobController.finishedEvents(before: job.status, after: status) {
+            await recordJobEvent(job, type: event.type, reason: event.reason, message: event.message)
+        }
         if plan.deleteJob, let entry = objects.get(resource: Job.resource, namespace: job.namespace, name: job.name), entry.source == .api {
             // The TTL-after-finished controller; the garbage collector then deletes the pods.
             logger.info("job \(job.key): ttlSecondsAfterFinished passed, deleting it")
             _ = try? await deleteObject(resource: Job.resource, namespace: job.namespace, name: job.name)
         }
+    }
+
+    /// The events kube-controller-manager's `job-controller` records on a Job.
+    func recordJobEvent(_ job: Job, type: String = "Normal", reason: String, message: String) async {
+        var object = ObjectReference(kind: Job.kind, namespace: job.namespace, name: job.name, uid: job.metadata.uid)
+        object.apiVersion = Job.apiVersion
+        await events.record(about: object, type: type, reason: reason, message: message, component: "job-controller")
     }
 
     /// Changes an API pod's metadata as a controller does (owner references, finalizers): kept by

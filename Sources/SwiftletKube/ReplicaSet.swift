@@ -150,8 +150,28 @@ public struct ReplicaSet: KubeObject {
         public var readyReplicas: Int32?
         public var availableReplicas: Int32?
         public var observedGeneration: Int64?
+        public var conditions: [Condition]?
 
         public init() {}
+    }
+
+    /// `ReplicaSetCondition`; the controller sets only `ReplicaFailure`.
+    public struct Condition: Codable, Hashable, Sendable {
+        public static let replicaFailure = "ReplicaFailure"
+
+        public var type: String
+        public var status: ConditionStatus
+        public var lastTransitionTime: KubeTime?
+        public var reason: String?
+        public var message: String?
+
+        public init(type: String, status: ConditionStatus, lastTransitionTime: KubeTime?, reason: String?, message: String?) {
+            self.type = type
+            self.status = status
+            self.lastTransitionTime = lastTransitionTime
+            self.reason = reason
+            self.message = message
+        }
     }
 
     public var apiVersion: String? = ReplicaSet.apiVersion

@@ -14,17 +14,7 @@ public struct CronJobPlan: Hashable, Sendable {
     /// When the schedule is next due (for the log; passes run at least every housekeeping tick).
     public var nextScheduleTime: Date?
 
-    public struct Event: Hashable, Sendable {
-        public var type: String
-        public var reason: String
-        public var message: String
-
-        public init(type: String, reason: String, message: String) {
-            self.type = type
-            self.reason = reason
-            self.message = message
-        }
-    }
+    public typealias Event = ControllerEvent
 }
 
 public enum CronJobController {
@@ -84,8 +74,16 @@ public enum CronJobController {
 
         // Reconcile `active` with the Jobs that exist and are not finished.
         var active: [ObjectReference] = []
+        let wasActive = Set((cronJob.status?.active ?? []).compactMap(\.uid))
         for job in owned.sorted(by: { $0.name < $1.name }) {
             let (finished, succeeded) = isFinished(job)
+            if finished, let uid = job.metadata.uid, wasActive.contains(uid) {
+                // The controller's `SawCompletedJob`, with Go's `%v` of the condition type.
+                plan.events.append(
+                    .init(
+                        type: "Normal", reason: "SawCompletedJob",
+                        message: "Saw completed job: \(job.name), condition: \(succeeded ? Job.ConditionType.complete : Job.ConditionType.failed)"))
+            }
             if !finished {
                 active.append(ObjectReference(job))
             } else if succeeded, let done = job.status?.completionTime {

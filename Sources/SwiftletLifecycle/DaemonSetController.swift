@@ -23,14 +23,8 @@ public struct DaemonSetPlan: Hashable, Sendable {
     /// A failed pod is among `delete`: the failed-pod back-off advances.
     public var deletesFailedPod = false
     /// Events the controller records on the DaemonSet: (type, reason, message).
-    public var events: [DaemonSetEvent] = []
+    public var events: [ControllerEvent] = []
     public var status = DaemonSet.Status()
-}
-
-public struct DaemonSetEvent: Hashable, Sendable {
-    public var type: String
-    public var reason: String
-    public var message: String
 }
 
 public enum DaemonSetController {
@@ -100,13 +94,13 @@ public enum DaemonSetController {
                 plan.deletesFailedPod = true
                 plan.delete.append(pod.uid)
                 plan.events.append(
-                    DaemonSetEvent(
+                    ControllerEvent(
                         type: "Warning", reason: "FailedDaemonPod",
                         message: "Found failed daemon pod \(pod.namespace)/\(pod.name) on node \(node.name), will try to kill it"))
             case .succeeded?:
                 plan.delete.append(pod.uid)
                 plan.events.append(
-                    DaemonSetEvent(
+                    ControllerEvent(
                         type: "Normal", reason: "SucceededDaemonPod",
                         message: "Found succeeded daemon pod \(pod.namespace)/\(pod.name) on node \(node.name), will try to delete it"))
             default:

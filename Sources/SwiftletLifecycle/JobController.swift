@@ -391,9 +391,30 @@ public enum JobController {
         }
         return pod
     }
+
+    /// The events the Job controller records when a sync changes the Job's state:
+    /// `Completed` ("Job completed"), the `Failed` condition's reason and message as a warning
+    /// (`BackoffLimitExceeded`, `DeadlineExceeded`, `PodFailurePolicy`), `Suspended` / `Resumed`.
+    public static func finishedEvents(before: Job.Status?, after: Job.Status) -> [ControllerEvent] {
+        var events: [ControllerEvent] = []
+        if before?.condition(Job.ConditionType.complete) == nil, after.condition(Job.ConditionType.complete) != nil {
+            events.append(ControllerEvent(type: "Normal", reason: "Completed", message: "Job completed"))
+        }
+        if before?.condition(Job.ConditionType.failed) == nil, let failed = after.condition(Job.ConditionType.failed) {
+            events.append(ControllerEvent(type: "Warning", reason: failed.reason ?? "", message: failed.message ?? ""))
+        }
+        let (wasSuspended, isSuspended) = (
+            before?.condition(Job.ConditionType.suspended) != nil, after.condition(Job.ConditionType.suspended) != nil
+        )
+        if isSuspended && !wasSuspended {
+            events.append(ControllerEvent(type: "Normal", reason: "Suspended", message: "Job suspended"))
+        } else if wasSuspended && !isSuspended && after.conditions?.contains(where: { $0.type == Job.ConditionType.suspended }) == true {
+            events.append(ControllerEvent(type: "Normal", reason: "Resumed", message: "Job resumed"))
+        }
+        return events
+    }
 }
 
-/// A set of completion indexes in the API's text form (`"1,3-5,7"`).
 public struct CompletedIndexes: Hashable, Sendable {
     private var members: Set<Int> = []
 

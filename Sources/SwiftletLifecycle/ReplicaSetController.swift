@@ -88,6 +88,26 @@ public enum ReplicaSetController {
         status.readyReplicas = Int32(active.filter { readySince($0) != nil }.count)
         status.availableReplicas = Int32(active.filter { isAvailable($0, minReadySeconds: minReady, now: now) }.count)
         status.observedGeneration = rs.metadata.generation
+        status.conditions = rs.status?.conditions
+        return status
+    }
+
+    /// `calculateStatus`'s failure condition: `ReplicaFailure` (reason `FailedCreate` when pods
+    /// were missing, `FailedDelete` when there were too many, the error as message) is added when
+    /// a sync's create or delete failed and none is set, and removed after a sync without errors.
+    public static func withReplicaFailure(_ status: ReplicaSet.Status, error: String?, missingPods: Bool, now: Date) -> ReplicaSet.Status {
+        var status = status
+        var conditions = status.conditions ?? []
+        let existing = conditions.contains { $0.type == ReplicaSet.Condition.replicaFailure }
+        if let error, !existing {
+            conditions.append(
+                ReplicaSet.Condition(
+                    type: ReplicaSet.Condition.replicaFailure, status: .true, lastTransitionTime: KubeTime(now),
+                    reason: missingPods ? "FailedCreate" : "FailedDelete", message: error))
+        } else if error == nil, existing {
+            conditions.removeAll { $0.type == ReplicaSet.Condition.replicaFailure }
+        }
+        status.conditions = conditions.isEmpty ? nil : conditions
         return status
     }
 

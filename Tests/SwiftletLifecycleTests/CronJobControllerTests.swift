@@ -187,4 +187,19 @@ final class CronJobControllerTests: XCTestCase {
         XCTAssertEqual(cronJob().spec.successfulJobsHistoryLimit, 3)
         XCTAssertEqual(cronJob().spec.failedJobsHistoryLimit, 1)
     }
+
+    func testSawCompletedJobForJobsThatLeftTheActiveList() {
+        var cj = cronJob()
+        cj.spec.suspend = true
+        var status = CronJob.Status()
+        status.active = [ObjectReference(job("done")), ObjectReference(job("broke")), ObjectReference(job("running"))]
+        cj.status = status
+        let jobs = [job("done", finished: "Complete"), job("broke", finished: "Failed"), job("running"), job("old", finished: "Complete")]
+        let plan = CronJobController.plan(cj, jobs: jobs, now: date("2026-11-27T10:10:00Z"))
+        XCTAssertEqual(
+            plan.events.map(\.message),
+            ["Saw completed job: broke, condition: Failed", "Saw completed job: done, condition: Complete"])
+        XCTAssertEqual(Set(plan.events.map(\.reason)), ["SawCompletedJob"])
+        XCTAssertEqual(plan.status.active?.map(\.name), ["running"])
+    }
 }

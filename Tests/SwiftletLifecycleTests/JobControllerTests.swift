@@ -261,6 +261,29 @@ final class JobControllerTests: XCTestCase {
         XCTAssertEqual(pod.spec.containers[0].env?.first?.valueFrom?.fieldRef?.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']")
         XCTAssertEqual(pod.metadata.ownerReferences?.first?.kind, "Job")
     }
+
+    func testEventsForStateChanges() {
+        let now = KubeTime(Date(timeIntervalSince1970: 1_000))
+        func status(_ conditions: [(String, ConditionStatus, String?, String?)]) -> Job.Status {
+            var s = Job.Status()
+            s.conditions = conditions.map { Job.Condition(type: $0.0, status: $0.1, reason: $0.2, message: $0.3, now: now) }
+            return s
+        }
+        let running = status([])
+        let complete = status([("SuccessCriteriaMet", .true, "CompletionsReached", nil), ("Complete", .true, "CompletionsReached", "Job has reached the specified number of completions")])
+        let failed = status([("FailureTarget", .true, "BackoffLimitExceeded", "Job has reached the specified backoff limit"), ("Failed", .true, "BackoffLimitExceeded", "Job has reached the specified backoff limit")])
+        let suspended = status([("Suspended", .true, "JobSuspended", "Job suspended")])
+        let resumed = status([("Suspended", .false, "JobResumed", "Job resumed")])
+        func events(_ before: Job.Status?, _ after: Job.Status) -> [String] {
+            JobController.finishedEvents(before: before, after: after).map { "\($0.type) \($0.reason): \($0.message)" }
+        }
+        XCTAssertEqual(events(running, complete), ["Normal Completed: Job completed"])
+        XCTAssertEqual(events(complete, complete), [], "once")
+        XCTAssertEqual(events(running, failed), ["Warning BackoffLimitExceeded: Job has reached the specified backoff limit"])
+        XCTAssertEqual(events(nil, suspended), ["Normal Suspended: Job suspended"])
+        XCTAssertEqual(events(suspended, resumed), ["Normal Resumed: Job resumed"])
+        XCTAssertEqual(events(running, running), [])
+    }
 }
 
 extension Job {

@@ -114,4 +114,20 @@ final class ReplicaSetControllerTests: XCTestCase {
         XCTAssertEqual(pod.metadata.ownerReferences?.first?.uid, "rs-uid")
         XCTAssertEqual(pod.metadata.ownerReferences?.first?.kind, "ReplicaSet")
     }
+
+    func testReplicaFailureConditionIsSetOnceAndClearedBySyncWithoutErrors() {
+        let plain = ReplicaSet.Status()
+        let failed = ReplicaSetController.withReplicaFailure(plain, error: "pods \"web-x\" is forbidden", missingPods: true, now: now)
+        XCTAssertEqual(
+            failed.conditions,
+            [.init(type: "ReplicaFailure", status: .true, lastTransitionTime: KubeTime(now), reason: "FailedCreate", message: "pods \"web-x\" is forbidden")])
+        let again = ReplicaSetController.withReplicaFailure(failed, error: "other", missingPods: true, now: now.addingTimeInterval(5))
+        XCTAssertEqual(again.conditions, failed.conditions, "an existing condition is kept as it is")
+        XCTAssertEqual(ReplicaSetController.withReplicaFailure(plain, error: "x", missingPods: false, now: now).conditions?.first?.reason, "FailedDelete")
+        XCTAssertNil(ReplicaSetController.withReplicaFailure(failed, error: nil, missingPods: false, now: now).conditions)
+        // The plan's status carries the stored conditions on.
+        var rs = replicaSet(1)
+        rs.status = failed
+        XCTAssertEqual(ReplicaSetController.plan(rs, pods: [pod("a")], now: now).status.conditions, failed.conditions)
+    }
 }
