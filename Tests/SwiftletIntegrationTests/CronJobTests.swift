@@ -89,6 +89,12 @@ final class CronJobTests: IntegrationTestCase {
         XCTAssertTrue(
             (try harness.client.listEvents(namespace: "default").items).contains { $0.reason == "JobAlreadyActive" },
             "the skipped times are reported")
+        let events = try harness.client.listEvents(namespace: "default").items
+        XCTAssertTrue(
+            events.contains { $0.reason == "SawCompletedJob" && $0.source.component == "cronjob-controller" }, "\(events.map(\.reason))")
+        XCTAssertTrue(
+            events.contains { $0.reason == "Completed" && $0.message == "Job completed" && $0.source.component == "job-controller" })
+        XCTAssertTrue(events.contains { $0.reason == "SuccessfulCreate" && $0.message.hasPrefix("Created pod: tick-") })
 
         // Deleting the CronJob deletes its Jobs, and they their pods.
         _ = try harness.client.deleteObject(CronJob.self, namespace: "default", name: "tick")
@@ -110,5 +116,62 @@ final class CronJobTests: IntegrationTestCase {
         }
         let failed = try XCTUnwrap(jobs(of: created.metadata.uid).first { finished($0, "Failed") })
         XCTAssertEqual(failed.status?.condition("Failed")?.reason, "BackoffLimitExceeded")
+    }
+
+    /// The schedule clock's instant for a real one (the daemon's origin file, 60× speed).
+    func scheduleTime(_ real: Date) throws -> Date {
+        let text = try String(contentsOfFile: harness.state + "/schedule-clock-origin", encoding: .utf8)
+        let origin = Date(timeIntervalSince1970: try XCTUnwrap(Double(text.trimmingCharacters(in: .whitespacesAndNewlines))))
+        return origin.addingTimeInterval(real.timeIntervalSince(origin) * 60)
+    }
+
+    /// The scheduled time a Job's name carries (`<cronjob>-<minutes since the epoch>`).
+    func scheduled(_ job: Job) -> Date? {
+        job.name.split(separator: "-").last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0 * 60) }
+    }
+
+    func testMissedSchedulesWhileTheAgentWasDownStartOnceWithinTheDeadline() throws {
+        // Every 5 schedule minutes (5 s); a missed time counts for 15 schedule minutes.
+        var cj = cronJob("late", command: ["true"], policy: .allow)
+        cj.spec.schedule = "*/5 * * * *"
+        cj.spec.startingDeadlineSeconds = 900
+        cj.spec.successfulJobsHistoryLimit = 20
+        let created = try harness.client.createObject(cj)
+        var before: Date?
+        try harness.waitFor("a first run", timeout: 60) {
+            before = try? self.harness.client.getObject(CronJob.self, namespace: "default", name: "late").status?.lastScheduleTime?.date
+            return before != nil
+        }
+
+        harness.kill9()
+        let killed = try scheduleTime(Date())
+        // Down for more than two schedule times (no assertion on the wait: it only makes them missed).
+        try harness.waitFor("two schedule times to pass while the agent is down", timeout: 60) {
+            ((try? self.scheduleTime(Date())) ?? killed).timeIntervalSince(killed) > 11 * 60
+        }
+        let restarted = try scheduleTime(Date())
+        let missed = stride(from: (killed.timeIntervalSince1970 / 300).rounded(.down) + 1, through: (restarted.timeIntervalSince1970 / 300).rounded(.down), by: 1)
+            .map { Date(timeIntervalSince1970: $0 * 300) }
+        XCTAssertGreaterThanOrEqual(missed.count, 2)
+        try harness.start(daemonArguments)
+
+        var first: Job?
+        try harness.waitFor("the first run after the restart", timeout: 60) {
+            first = self.jobs(of: created.metadata.uid).filter { (self.scheduled($0) ?? .distantPast) > killed }
+                .min { (self.scheduled($0) ?? .distantPast) < (self.scheduled($1) ?? .distantPast) }
+            return first != nil
+        }
+        let firstTime = try XCTUnwrap(first.flatMap(scheduled))
+        let lastMissed = try XCTUnwrap(missed.last)
+        XCTAssertGreaterThanOrEqual(firstTime, lastMissed, "the most recent missed time is the one started")
+        let startedMissed = jobs(of: created.metadata.uid).compactMap(scheduled).filter { $0 > killed && $0 <= lastMissed }
+        XCTAssertLessThanOrEqual(startedMissed.count, 1, "missed times are started once, not each: \(startedMissed)")
+        try harness.waitFor("lastScheduleTime past the downtime", timeout: 30) {
+            let last = try? self.harness.client.getObject(CronJob.self, namespace: "default", name: "late").status?.lastScheduleTime?.date
+            return (last ?? .distantPast) >= firstTime
+        }
+        try harness.waitFor("the run to complete", timeout: 60) {
+            self.jobs(of: created.metadata.uid).first { $0.name == first?.name }.map { self.finished($0, "Complete") } ?? false
+        }
     }
 }
