@@ -75,7 +75,10 @@ public final class APIServer: Sendable {
     @Sendable private static func initializeConnection(_ channel: any Channel) -> EventLoopFuture<Connection> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-            return try Connection(wrappingChannelSynchronously: channel)
+            // Outbound half-closure: finishing the writer shuts the socket's write side only after
+            // every buffered write is out (HTTPConnection.serve waits for that before closing).
+            return try Connection(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
 

@@ -31,7 +31,8 @@ struct HTTPConnection: Sendable {
                 let (requests, requestSink) = AsyncStream.makeStream(of: Incoming.self)
                 // Finishes when the client closes its side; a running stream watches it to stop early.
                 let (closed, closedSink) = AsyncStream.makeStream(of: Void.self)
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                // The client may still be sending a refused body: nobody reads it, so its EOF would never come.
+                let waitForReader = try await withThrowingTaskGroup(of: Void.self) { group -> Bool in
                     group.addTask {
                         defer {
                             requestSink.finish()
@@ -44,7 +45,8 @@ struct HTTPConnection: Sendable {
                             try await write(
                                 .error(.requestEntityTooLarge(limit: APIServer.maxRequestBodyBytes)), to: outbound,
                                 keepAlive: false)
-                            break loop
+                            group.cancelAll()
+                            return false
                         }
                         var request = APIRequest(method: incoming.head.method.rawValue, uri: incoming.head.uri, body: incoming.body)
                         request.peer = peer
@@ -60,11 +62,38 @@ struct HTTPConnection: Sendable {
                         }
                     }
                     group.cancelAll()
+                    return true
                 }
+                if waitForReader { await Self.drain(outbound, channel: channel.channel) }
             }
         } catch {
             // A broken or misbehaving client ends only its own connection.
         }
+    }
+
+    /// How long a finished connection waits for its peer to read the last response and close.
+    static let drainTimeout: Duration = .seconds(10)
+
+    /// `executeThenClose` closes the channel at once, which drops writes still queued behind a slow
+    /// reader (a 1 MB pod list cut off mid-body; swift-nio#2795). Finishing the writer half-closes the
+    /// socket after the queued writes; the peer then reads to EOF and closes, which closes the channel.
+    /// Bounded by `drainTimeout` and by cancellation (server shutdown), after which the channel is closed anyway.
+    private static func drain(
+        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
+    ) async {
+        outbound.finish()
+        // A promise rather than a task group: closeFuture.get() ignores cancellation. Completing it twice is a no-op.
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        channel.closeFuture.whenComplete { _ in done.succeed(()) }
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(drainTimeout.components.seconds * 1_000_000_000)) {
+            done.succeed(())
+        }
+        await withTaskCancellationHandler {
+            try? await done.futureResult.get()
+        } onCancel: {
+            done.succeed(())
+        }
+        timer.cancel()
     }
 
     private static func readRequests(

@@ -233,6 +233,37 @@ final class APIServerEndToEndTests: XCTestCase {
         XCTAssertEqual(list.items.count, 1)
     }
 
+    /// A response far larger than the socket buffers, to a client that asks for `Connection: close`
+    /// and starts reading late, arrives whole: the server must not close while writes are queued.
+    func testLargeListReachesASlowReaderWhole() async throws {
+        let api = self.api
+        let filler = String(repeating: "x", count: 60 * 1024)
+        for i in 0..<40 {
+            var pod = makeTestPod("big-\(i)")
+            pod.metadata.annotations = ["filler": filler]
+            let big = pod
+            _ = try await blocking { try api.createPod(big) }
+        }
+        let socketPath = self.socketPath
+        let (length, body) = try await blocking { () throws -> (Int, [UInt8]) in
+            let connection = try SocketConnection(path: socketPath)
+            defer { connection.close() }
+            try connection.send(Array("GET /api/v1/pods HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            // Let the server finish writing into full socket buffers before anything is read.
+            Thread.sleep(forTimeInterval: 0.5)
+            var length = -1
+            while true {
+                let line = try connection.readLine()
+                if line.isEmpty { break }
+                if line.lowercased().hasPrefix("content-length:") { length = Int(line.dropFirst(15).trimmingSpaces()) ?? -1 }
+            }
+            return (length, try connection.read(exactly: length))
+        }
+        XCTAssertGreaterThan(length, 40 * 60 * 1024)
+        XCTAssertEqual(body.count, length)
+        XCTAssertEqual(try JSONDecoder().decode(PodList.self, from: Data(body)).items.count, 40)
+    }
+
     func testLogsTailTimestampsAndFollow() async throws {
         let api = self.api
         _ = try await blocking { try api.createPod(makeTestPod("web")) }
