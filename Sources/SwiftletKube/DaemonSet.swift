@@ -5,15 +5,8 @@ public struct DaemonSet: KubeObject {
     public static let apiVersion = "apps/v1"
     public static let resource = "daemonsets"
 
-    public struct RollingUpdate: Codable, Hashable, Sendable {
-        public var maxUnavailable: IntOrString?
-        public var maxSurge: IntOrString?
-
-        public init(maxUnavailable: IntOrString? = nil, maxSurge: IntOrString? = nil) {
-            self.maxUnavailable = maxUnavailable
-            self.maxSurge = maxSurge
-        }
-    }
+    /// `RollingUpdateDaemonSet` has the fields of `RollingUpdateDeployment` (only the defaults differ, see `applyDefaults`).
+    public typealias RollingUpdate = Deployment.RollingUpdate
 
     public struct UpdateStrategy: Codable, Hashable, Sendable {
         public static let rollingUpdate = "RollingUpdate"
