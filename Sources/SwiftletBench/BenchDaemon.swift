@@ -25,6 +25,10 @@ final class BenchDaemon {
             "--manifest-dir", paths.manifestDir, "--state-dir", paths.stateDir, "--run-dir", paths.runDir,
             "--log-dir", paths.logDir, "--socket", paths.socket, "--cgroup-parent", paths.cgroupParent,
             "--node-name", "bench", "--housekeeping-interval", "2",
+            // Loopback-only pods, the counterpart of podman's --network none: otherwise the host's
+            // /etc/cni/net.d (podman's bridge config here) gives every pod bridge, portmap and
+            // firewall plugins, whose iptables runs dominated a profile of the single-pod start.
+            "--cni-conf-dir", "none",
         ]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
