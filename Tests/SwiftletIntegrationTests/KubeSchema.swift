@@ -63,6 +63,7 @@ indirect enum KubeSchema: Sendable {
         [
             "name": .string, "state": containerState, "lastState": containerState, "ready": .boolean,
             "restartCount": .integer, "image": .string, "imageID": .string, "containerID": .string, "started": .boolean,
+            "stopSignal": .string,
         ], required: ["name", "ready", "restartCount", "image", "imageID"])
 
     static let container = KubeSchema.object(
