@@ -119,9 +119,23 @@ public actor Agent {
             logger.info("removing orphaned pod \(pod.key) (\(uid))")
             _ = try? await offload { try runtime.removePod(pod, removeLogs: true) }
         }
+        let reAdopted = found.map(\.uid).filter { adoptable[$0] == nil }.compactMap { workers[$0] }
         adoptable.removeAll()
         startLoops()
         enableControllers()
+        await waitForFirstSync(of: reAdopted)
+    }
+
+    /// The daemon reports READY once start() returns, and its STATUS counts the pods: a re-adopted
+    /// pod must have been observed by then, not still show the Pending it was admitted with.
+    /// Bounded, so a pod whose first sync hangs cannot hold the agent's start.
+    private func waitForFirstSync(of reAdopted: [PodWorker], limit: Duration = .seconds(10)) async {
+        let deadline = ContinuousClock.now + limit
+        for worker in reAdopted {
+            while await !worker.hasSynced, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
     }
 
     private func startLoops() {

@@ -62,6 +62,9 @@ actor PodWorker {
     var probes = ProbeBook()
     private var syncing = false
     private var syncAgain = false
+    /// A sync has finished: the pod was observed and published at least once (Agent.start waits
+    /// for this on re-adopted pods before the daemon reports READY).
+    private(set) var hasSynced = false
     private var wakeTask: Task<Void, Never>?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -113,6 +116,7 @@ actor PodWorker {
             syncAgain = false
             let started = ContinuousClock.now
             await sync()
+            hasSynced = true
             metrics?.podSynced(ContinuousClock.now - started)
         } while syncAgain && !gone
         syncing = false
