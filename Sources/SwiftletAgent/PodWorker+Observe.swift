@@ -84,13 +84,18 @@ extension PodWorker {
 
     func computeStatus(_ observed: ObservedPod, deleting: Bool) -> PodStatus {
         let now = Date()
+        if let terminalReason, let evictionMessage {
+            // Rejected at admission: nothing ran, the status is rejectPod's alone.
+            return PodStatusComputer.rejectedPodStatus(
+                pod: pod, reason: terminalReason, message: evictionMessage, previous: self.status, now: now)
+        }
         var status = PodStatusComputer.computePodStatus(
             pod: pod, observed: observed, previous: self.status,
             backoff: { [self] name in backoffWindow(name, observed: observed, now: now) }, deleting: deleting, now: now)
         status.qosClass = podQOSClass(pod).rawValue
         if let evictionMessage {
             status.phase = .failed
-            status.reason = terminalReason ?? "Evicted"
+            status.reason = "Evicted"
             status.message = evictionMessage
         }
         if let hostIP {

@@ -28,20 +28,20 @@ extension PodWorker {
         }
         if !admitted {
             let verdict = await admission(pod)
-            if !verdict.admitted, verdict.reason == "NodeAffinity" {
-                // A pod for other nodes never fits here: failed for good, as the kubelet's rejectPod does.
-                await reject(reason: verdict.reason ?? "", message: verdict.message ?? "")
+            let reason = verdict.reason ?? "UnknownReason", message = verdict.message ?? ""
+            if !verdict.admitted, !AdmissionRejection.waits(reason: reason) {
+                // A pod for another OS or other nodes never fits here: failed for good, as the kubelet's rejectPod does.
+                await reject(reason: reason, message: message)
                 return
             }
             guard verdict.admitted else {
                 // Unlike the kubelet, which fails such a pod for good, it waits Pending and starts
                 // once the pods that use the node's resources are gone.
                 var pending = computeStatus(observed, deleting: false)
-                pending.reason = verdict.reason
-                pending.message = verdict.message
-                if status?.reason != verdict.reason || status?.message != verdict.message {
-                    await events.record(
-                        pod, type: "Warning", reason: verdict.reason ?? "Rejected", message: verdict.message ?? "")
+                pending.reason = reason
+                pending.message = AdmissionRejection.statusMessage(message)
+                if status?.reason != pending.reason || status?.message != pending.message {
+                    await events.record(pod, type: "Warning", reason: reason, message: message)
                 }
                 status = pending
                 await publishCurrent()
@@ -49,7 +49,7 @@ extension PodWorker {
                 return
             }
             admitted = true
-            if status?.reason?.hasPrefix("OutOf") == true || status?.reason == "NodePorts" {
+            if let reason = status?.reason, AdmissionRejection.waits(reason: reason) {
                 status?.reason = nil
                 status?.message = nil
             }

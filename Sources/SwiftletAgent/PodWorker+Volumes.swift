@@ -140,8 +140,8 @@ extension PodWorker {
         await finish()
     }
 
-    /// The kubelet's `rejectPod`: phase Failed with the admission's reason and message, a warning
-    /// event, and nothing started.
+    /// The kubelet's `rejectPod`: phase Failed with the admission's reason, `Pod was rejected: …`
+    /// as the message, a warning event with the admission's message, and nothing started.
     func reject(reason: String, message: String) async {
         evictionMessage = message
         terminalReason = reason

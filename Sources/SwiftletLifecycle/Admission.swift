@@ -4,15 +4,14 @@ import SwiftletKube
 /// `noderesources.Fits`): the pod's effective requests must fit in what the running pods leave.
 /// Only the first shortage is reported, cpu before memory, as the kubelet does.
 ///
-/// `reason` is `OutOfcpu` / `OutOfmemory`; `message` is the pod status message
-/// (`Pod was rejected: Node didn't have enough resource: cpu, requested: 3000, used: 500, capacity: 2000`).
+/// `reason` is `OutOfcpu` / `OutOfmemory`; `message` is the admission's (`Node didn't have enough
+/// resource: cpu, requested: 3000, used: 500, capacity: 2000`), the event's text; the pod status
+/// message adds `AdmissionRejection.statusMessage`'s prefix.
 public func admit(pod: Pod, running: [Pod], allocatable: NodeAllocatable) -> (
     admitted: Bool, reason: String?, message: String?
 ) {
-    // `rejectPodAdmissionBasedOnOSField`: a node only runs pods built for its own OS.
-    if let os = pod.spec.os?.name, os != PodOS.linux {
-        return (false, "PodOSNotSupported", "Failed to admit pod as the OS field doesn't match node OS")
-    }
+    let os = admitPodOS(pod: pod)
+    guard os.admitted else { return os }
     let wanted = PodResources.requests(pod)
     let used = running.map(PodResources.requests)
     let checks: [(name: String, amount: (Quantity) -> Int64, capacity: Int64)] = [
@@ -26,9 +25,9 @@ public func admit(pod: Pod, running: [Pod], allocatable: NodeAllocatable) -> (
         }
         // Go compares `requested > capacity - used`; in 128 bits the subtraction cannot wrap.
         if requested > 0 && Int128(requested) > Int128(check.capacity) - Int128(inUse) {
-            let detail = "Node didn't have enough resource: \(check.name), requested: \(requested), "
+            let message = "Node didn't have enough resource: \(check.name), requested: \(requested), "
                 + "used: \(inUse), capacity: \(check.capacity)"
-            return (false, "OutOf\(check.name)", "Pod was rejected: \(detail)")
+            return (false, "OutOf\(check.name)", message)
         }
     }
     return (true, nil, nil)

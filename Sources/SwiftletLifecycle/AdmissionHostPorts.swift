@@ -8,7 +8,7 @@ public func admitHostPorts(pod: Pod, running: [Pod]) -> (admitted: Bool, reason:
     for wanted in HostPortUse.of(pod) where used.contains(where: wanted.conflicts) {
         return (
             false, "NodePorts",
-            "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports"
+            "Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports"
         )
     }
     return (true, nil, nil)

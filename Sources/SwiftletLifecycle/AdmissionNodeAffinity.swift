@@ -5,7 +5,7 @@ import SwiftletKube
 /// or required node affinity does not match this node's labels is rejected (phase Failed).
 public func admitNodeAffinity(pod: Pod, node: NodeIdentity) -> (admitted: Bool, reason: String?, message: String?) {
     guard !pod.spec.matchesNode(node) else { return (true, nil, nil) }
-    return (false, "NodeAffinity", "Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector")
+    return (false, "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector")
 }
 
 /// `flowcontrol.Backoff` as the DaemonSet controller uses it for failed pods: the first failed

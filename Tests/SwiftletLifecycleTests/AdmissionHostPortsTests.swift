@@ -40,7 +40,7 @@ final class AdmissionHostPortsTests: XCTestCase {
                 XCTAssertEqual(verdict.reason, "NodePorts", name)
                 XCTAssertEqual(
                     verdict.message,
-                    "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports", name)
+                    "Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports", name)
             }
         }
     }

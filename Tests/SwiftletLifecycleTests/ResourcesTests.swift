@@ -153,16 +153,16 @@ final class ResourcesAdmissionTests: XCTestCase {
             ("fits exactly", resourcedPod([resourced("a", req: ["cpu": "1500m", "memory": "3Gi"])]), [using500m], true, nil, nil),
             ("no requests always fit", resourcedPod([resourced("a")]), [using500m, using500m, using500m, using500m, using500m], true, nil, nil),
             ("cpu", resourcedPod([resourced("a", req: ["cpu": "3"])]), [using500m], false, "OutOfcpu",
-             "Pod was rejected: Node didn't have enough resource: cpu, requested: 3000, used: 500, capacity: 2000"),
+             "Node didn't have enough resource: cpu, requested: 3000, used: 500, capacity: 2000"),
             ("memory", resourcedPod([resourced("a", req: ["memory": "4Gi"])]), [using500m], false, "OutOfmemory",
-             "Pod was rejected: Node didn't have enough resource: memory, requested: 4294967296, used: 1073741824, capacity: 4294967296"),
+             "Node didn't have enough resource: memory, requested: 4294967296, used: 1073741824, capacity: 4294967296"),
             ("cpu reported before memory", resourcedPod([resourced("a", req: ["cpu": "2", "memory": "4Gi"])]), [using500m], false, "OutOfcpu",
-             "Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 500, capacity: 2000"),
+             "Node didn't have enough resource: cpu, requested: 2000, used: 500, capacity: 2000"),
             ("init container counts", resourcedPod([resourced("a", req: ["cpu": "100m"])], inits: [resourced("i", req: ["cpu": "1600m"])]),
              [using500m], false, "OutOfcpu",
-             "Pod was rejected: Node didn't have enough resource: cpu, requested: 1600, used: 500, capacity: 2000"),
+             "Node didn't have enough resource: cpu, requested: 1600, used: 500, capacity: 2000"),
             ("limits count as requests", resourcedPod([resourced("a", lim: ["cpu": "2500m"])]), [], false, "OutOfcpu",
-             "Pod was rejected: Node didn't have enough resource: cpu, requested: 2500, used: 0, capacity: 2000"),
+             "Node didn't have enough resource: cpu, requested: 2500, used: 0, capacity: 2000"),
         ]
         for (name, pod, running, admitted, reason, message) in table {
             let result = admit(pod: pod, running: running, allocatable: node)
