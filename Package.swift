@@ -79,7 +79,7 @@ let package = Package(
             name: "SwiftletRuntime",
             dependencies: [
                 "SwiftletKube", "SwiftletSystem", "SwiftletLaunch", "SwiftletCgroups", "SwiftletImages", "SwiftletCNI",
-                "SwiftletLifecycle",
+                "SwiftletLifecycle", "CArchive",
             ],
             swiftSettings: strict),
         // HTTP/1.1 + JSON API on a Unix socket; depends on a protocol, not on the agent.

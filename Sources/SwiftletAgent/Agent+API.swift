@@ -168,7 +168,8 @@ extension Agent: PodAPIBackend {
                 // A previous run's log is complete; a vanished worker is a deleted pod.
                 guard !isPrevious, let worker else { return .done }
                 return await worker.logFollowState(containerName, attempt: attempt)
-            })
+            },
+            inflate: { LogCompression.inflate($0) })
     }
 
     public func listEvents(namespace: String?) async -> [Event] {

@@ -152,11 +152,16 @@ public actor Agent {
         let rescan = configuration.manifestRescanInterval
         Task { [weak self] in
             var lastRescan = Date()
+            var lastLogCompression = Date()
             while let agent = self {
                 try? await Task.sleep(nanoseconds: UInt64(housekeeping * 1e9))
                 let started = ContinuousClock.now
                 await agent.syncAll()
                 await agent.collectImageGarbage()
+                if Date().timeIntervalSince(lastLogCompression) >= Agent.containerLogMonitorInterval {
+                    lastLogCompression = Date()
+                    await agent.compressRotatedLogs()
+                }
                 if Date().timeIntervalSince(lastRescan) >= rescan {
                     lastRescan = Date()
                     await agent.rescanManifests()

@@ -8,11 +8,18 @@ import SwiftletSystem
 /// meanwhile) before moving on. Bytes are never read twice; they are only lost when rotated files
 /// are deleted (`containerLogMaxFiles`) before a slow reader reaches them.
 ///
+/// Rotated files the agent has gzipped (`<name>.gz`, never the newest) are read through `inflate`
+/// when the owner passes one (this target has no gzip), and skipped otherwise.
+///
 /// Not Sendable: one reader owns it.
 public final class ContainerLogCursor {
     public let path: String
     private let directory: String
     private let base: String
+    /// The content of a `.gz` rotated file, nil when it cannot be read.
+    private let inflate: ((String) -> [UInt8]?)?
+    /// The content of the compressed file open now (instead of `fd`).
+    private var inflated: [UInt8]?
     private var fd: Int32 = -1
     private var identity: (device: UInt64, inode: UInt64) = (0, 0)
     /// The rotated file open now (nil: the live one).
@@ -20,8 +27,9 @@ public final class ContainerLogCursor {
     /// The last complete file read; the next one sorts after it (nil: start with the oldest).
     private var after: ContainerLogFiles.Order?
 
-    public init(path: String) {
+    public init(path: String, inflate: ((String) -> [UInt8]?)? = nil) {
         self.path = path
+        self.inflate = inflate
         let slash = path.lastIndex(of: "/")
         directory = slash.map { String(path[..<$0]) } ?? "."
         base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -34,7 +42,7 @@ public final class ContainerLogCursor {
         var out: [UInt8] = []
         // Bounded: each pass either returns or moves past one file.
         for _ in 0..<10_000 {
-            if fd < 0, !openNext() { return out }
+            if fd < 0, inflated == nil, !openNext() { return out }
             drain(into: &out)
             if let order = openOrder {
                 finish(order)
@@ -62,6 +70,7 @@ public final class ContainerLogCursor {
     private func closeFile() {
         if fd >= 0 { close(fd) }
         fd = -1
+        inflated = nil
         openOrder = nil
     }
 
@@ -70,6 +79,16 @@ public final class ContainerLogCursor {
         for _ in 0..<100 {
             let rotated = rotatedFiles().filter { isPending($0.order) }
             if let next = rotated.first {
+                if next.name.hasSuffix(".gz"), let inflate {
+                    // Unreadable (or deleted meanwhile): its bytes are lost, as for a deleted file.
+                    guard let bytes = inflate(directory + "/" + next.name) else {
+                        after = next.order
+                        continue
+                    }
+                    inflated = bytes
+                    openOrder = next.order
+                    return true
+                }
                 // Deleted between the listing and the open: list again.
                 guard open(directory + "/" + next.name) else { continue }
                 openOrder = next.order
@@ -108,6 +127,11 @@ public final class ContainerLogCursor {
     }
 
     private func drain(into out: inout [UInt8]) {
+        if let bytes = inflated {
+            out.append(contentsOf: bytes)
+            inflated = []
+            return
+        }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -137,10 +161,15 @@ public final class ContainerLogCursor {
         var identity: (device: UInt64, inode: UInt64)?
     }
 
-    /// Rotated files, oldest first. Compressed ones (`.gz`, from another writer) are skipped: this
-    /// reader has no gzip, and swiftlet-pause never compresses.
+    /// Rotated files, oldest first. Compressed ones (`.gz`) only with `inflate`; of a file present
+    /// both ways for an instant (compressed, the plain one not yet removed) the plain one.
     private func rotatedFiles() -> [Rotated] {
-        ContainerLogFiles.rotated(FileIO.list(directory), base: base).filter { !$0.hasSuffix(".gz") }.compactMap { name in
+        let names = ContainerLogFiles.rotated(FileIO.list(directory), base: base)
+        let present = Set(names)
+        return names.filter { name in
+            guard name.hasSuffix(".gz") else { return true }
+            return inflate != nil && !present.contains(String(name.dropLast(3)))
+        }.compactMap { name in
             guard let order = ContainerLogFiles.order(of: name, base: base) else { return nil }
             var st = stat()
             let id: (device: UInt64, inode: UInt64)? =

@@ -29,7 +29,7 @@ struct ContainerLogReader: Sendable {
         }
 
         var attempt = source.attempt
-        var cursor = ContainerLogCursor(path: source.path)
+        var cursor = ContainerLogCursor(path: source.path, inflate: source.inflate)
         var initial = assembler.feed(cursor.read())
         if let tail = options.tailLines { initial = tail <= 0 ? [] : Array(initial.suffix(tail)) }
         guard try await emit(initial), options.follow else { return }
@@ -47,7 +47,7 @@ struct ContainerLogReader: Sendable {
                 try await Task.sleep(for: pollInterval)
             case .restarted:
                 attempt += 1
-                cursor = ContainerLogCursor(path: source.path(for: attempt))
+                cursor = ContainerLogCursor(path: source.path(for: attempt), inflate: source.inflate)
             case .done:
                 return
             }

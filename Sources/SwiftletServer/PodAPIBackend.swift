@@ -91,15 +91,19 @@ public struct ContainerLogSource: Sendable {
     /// The log file of another attempt of the same container.
     private var pathForAttempt: @Sendable (_ attempt: Int) -> String
     public var followState: @Sendable (_ attempt: Int) async -> FollowState
+    /// The content of a gzipped rotated file (`<file>.gz`); without it those are skipped.
+    public var inflate: (@Sendable (_ path: String) -> [UInt8]?)?
 
     public init(
         attempt: Int, path: @escaping @Sendable (Int) -> String,
-        followState: @escaping @Sendable (Int) async -> FollowState
+        followState: @escaping @Sendable (Int) async -> FollowState,
+        inflate: (@Sendable (String) -> [UInt8]?)? = nil
     ) {
         self.attempt = attempt
         self.path = path(attempt)
         self.pathForAttempt = path
         self.followState = followState
+        self.inflate = inflate
     }
 
     /// One file, followed while `isRunning` (no restarts).

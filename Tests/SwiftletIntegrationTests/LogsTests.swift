@@ -81,7 +81,8 @@ final class LogsTests: IntegrationTestCase {
         let rotated = files.filter { $0.hasPrefix("0.log.") }
         // How many depends on how the pause's reads fall; 33 KB through 1 KiB files rotate at least twice.
         XCTAssertGreaterThanOrEqual(rotated.count, 2, files.sorted().joined(separator: " "))
-        XCTAssertTrue(rotated.allSatisfy { $0.range(of: #"^0\.log\.\d{8}-\d{6}(\.\d+)?$"#, options: .regularExpression) != nil }, "\(rotated)")
+        XCTAssertTrue(
+            rotated.allSatisfy { $0.range(of: #"^0\.log\.\d{8}-\d{6}(\.\d+)?(\.gz)?$"#, options: .regularExpression) != nil }, "\(rotated)")
 
         // The CLI's other flags, against the finished pod.
         let tail = try swiftlet(["logs", "logpod", "--tail", "1"])
@@ -99,6 +100,66 @@ final class LogsTests: IntegrationTestCase {
         XCTAssertEqual(future.stdout, "", future.stderr)
         let both = try swiftlet(["logs", "logpod", "--since", "1h", "--since-time", "2999-01-01T00:00:00Z"])
         XCTAssertNotEqual(both.status, 0)
+    }
+
+    /// The agent gzips every rotated file but each run's newest (the kubelet's log manager), and
+    /// `logs` and `logs --previous` still read every line once, in order, through the `.gz` files.
+    func testRotatedLogsAreCompressedAndStillRead() throws {
+        let lines = 400
+        try harness.write(
+            "gzpod.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gzpod}
+            spec:
+              terminationGracePeriodSeconds: 0
+              volumes: [{name: data, emptyDir: {}}]
+              containers:
+              - name: main
+                image: busybox
+                volumeMounts: [{name: data, mountPath: /data}]
+                command:
+                - sh
+                - -c
+                - |
+                  n=$(cat /data/n 2>/dev/null || echo 0); echo $((n+1)) > /data/n
+                  i=0; while [ $i -lt \(lines) ]; do echo "run$n line$i"; i=$((i+1)); done
+                  [ $n = 0 ] && exit 1
+                  exec sleep 3600
+            """)
+        _ = try harness.waitForPod("gzpod", timeout: 60, "the second run") { pod in
+            (pod.status?.containerStatuses?.first?.restartCount ?? 0) >= 1
+                && pod.status?.containerStatuses?.first?.state.running != nil
+        }
+        let pod = try XCTUnwrap(harness.pod("gzpod"))
+        let dir = harness.logs + "/default_gzpod_\(pod.uid)/main"
+        func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() }
+        func settled(_ run: Int) -> Bool {
+            let rotated = files().filter { $0.hasPrefix("\(run).log.") }
+            let plain = rotated.filter { !$0.hasSuffix(".gz") }
+            // Which one stays plain (the newest) is ContainerLogFiles' unit tests' business.
+            return rotated.count >= 3 && plain.count == 1
+        }
+        // Within a monitoring period (10 s) after the newest rotation settled (10 s).
+        try harness.waitFor("both runs' older rotated logs to be compressed: \(files())", timeout: 90) {
+            settled(0) && settled(1)
+        }
+        XCTAssertFalse(files().contains { $0.hasSuffix(".tmp") }, "\(files())")
+
+        // A real gzip file of CRI lines: gzip itself reads it.
+        let gz = try XCTUnwrap(files().first { $0.hasPrefix("0.log.") && $0.hasSuffix(".gz") })
+        let inflated = try DaemonHarness.runTool("/usr/bin/zcat", [dir + "/" + gz])
+        XCTAssertNotNil(
+            inflated.range(of: #"^\d{4}-\d\d-\d\dT[0-9:.]+Z stdout [FP] run0 line\d+\n"#, options: .regularExpression),
+            String(inflated.prefix(200)))
+
+        let current = try swiftlet(["logs", "gzpod"])
+        XCTAssertEqual(current.stdout, (0..<lines).map { "run1 line\($0)\n" }.joined(), current.stderr)
+        let previous = try swiftlet(["logs", "gzpod", "-p"])
+        XCTAssertEqual(previous.stdout, (0..<lines).map { "run0 line\($0)\n" }.joined(), previous.stderr)
+        let tail = try swiftlet(["logs", "gzpod", "-p", "--tail", "1"])
+        XCTAssertEqual(tail.stdout, "run0 line\(lines - 1)\n", tail.stderr)
     }
 }
 

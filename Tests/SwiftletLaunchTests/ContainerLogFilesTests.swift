@@ -54,3 +54,51 @@ final class ContainerLogFilesTests: XCTestCase {
         XCTAssertThrowsError(try LaunchSpec(decoding: spec.encoded().replacingOccurrences(of: "logMaxFiles=3", with: "logMaxFiles=1")))
     }
 }
+
+final class ContainerLogCompressionPolicyTests: XCTestCase {
+    func testBaseOfAnAttemptsFiles() {
+        let table: [(String, String?)] = [
+            ("0.log", "0.log"), ("12.log.20261127-051500", "12.log"), ("3.log.20261127-051500.2.gz", "3.log"),
+            ("0.log.20261127-051500.tmp", "0.log"), ("0.logs", nil), ("x.log", nil), (".log", nil), ("0.txt", nil),
+            ("termination-log", nil),
+        ]
+        for (name, base) in table { XCTAssertEqual(ContainerLogFiles.base(of: name), base, name) }
+    }
+
+    func testUnusedAreTemporariesAndCompressedLeftovers() {
+        let names = [
+            "0.log", "0.log.20261127-051500", "0.log.20261127-051500.gz", "0.log.20261127-051501",
+            "0.log.20261127-051501.tmp", "1.log.20261127-051400.gz", "other.tmp",
+        ]
+        XCTAssertEqual(ContainerLogFiles.unused(names), ["0.log.20261127-051500", "0.log.20261127-051501.tmp"])
+    }
+
+    func testEveryRotatedFileButTheNewestIsCompressedOnceSettled() {
+        let now: Int64 = 1_000
+        func entries(_ newestModified: Int64) -> [ContainerLogFiles.Entry] {
+            [
+                .init(name: "0.log", modified: now),
+                .init(name: "0.log.20261127-051459.gz", modified: 900),
+                .init(name: "0.log.20261127-051500", modified: 950),
+                .init(name: "0.log.20261127-051500.1", modified: 960),
+                .init(name: "0.log.20261127-051501", modified: newestModified),
+                // An older attempt: its newest rotated file stays plain too.
+                .init(name: "1.log.20261127-051400", modified: 100),
+                .init(name: "1.log.20261127-051401", modified: 200),
+                .init(name: "2.log.20261127-051402", modified: 300),
+                .init(name: "2.log", modified: 400),
+            ]
+        }
+        XCTAssertEqual(
+            ContainerLogFiles.compressible(entries(now - 10), now: now),
+            ["0.log.20261127-051500", "0.log.20261127-051500.1", "1.log.20261127-051400"])
+        // The newest rotation is too recent: a reader may still be on the file before it.
+        XCTAssertEqual(ContainerLogFiles.compressible(entries(now - 9), now: now), ["1.log.20261127-051400"])
+        // A plain file whose .gz exists is a leftover to remove, not to compress again.
+        let leftover = [
+            ContainerLogFiles.Entry(name: "0.log.20261127-051500", modified: 1),
+            .init(name: "0.log.20261127-051500.gz", modified: 1), .init(name: "0.log.20261127-051501", modified: 1),
+        ]
+        XCTAssertEqual(ContainerLogFiles.compressible(leftover, now: now), [])
+    }
+}
