@@ -3,8 +3,12 @@ import Foundation
 /// A CronJob schedule as the controller parses it (`cron.ParseStandard` of robfig/cron v3):
 /// five fields (minute, hour, day of month, month, day of week) with `*`, `?`, ranges, steps,
 /// lists and month/day names, or a descriptor (`@yearly`, `@annually`, `@monthly`, `@weekly`,
-/// `@daily`, `@midnight`, `@hourly`). Error texts are the library's.
+/// `@daily`, `@midnight`, `@hourly`, `@every <Go duration>`). Error texts are the library's.
 public struct CronSchedule: Hashable, Sendable {
+    /// `@every <duration>` (the library's `ConstantDelaySchedule`): runs this many whole seconds
+    /// apart (the duration truncated to seconds, at least 1); nil for a field schedule.
+    public var every: Int64?
+
     /// Allowed values per field; bit 63 marks a field given as `*` or `?` (it matters for the
     /// day-of-month / day-of-week rule).
     public var minute: UInt64
@@ -45,8 +49,9 @@ public struct CronSchedule: Hashable, Sendable {
         self = try Self.parse(text)
     }
 
-    static func parse(_ text: String) throws(ParseError) -> CronSchedule {
-        let spec = text.trimmingCharacters(in: .whitespaces)
+    /// `Parser.Parse`: the text as given (no trimming: `@hourly ` is no descriptor), descriptors
+    /// matched exactly, fields split at any white space (`strings.Fields`).
+    static func parse(_ spec: String) throws(ParseError) -> CronSchedule {
         if spec.isEmpty { throw ParseError(description: "empty spec string") }
         if spec.hasPrefix("@") {
             switch spec {
@@ -55,16 +60,32 @@ public struct CronSchedule: Hashable, Sendable {
             case "@weekly": return try parse("0 0 * * 0")
             case "@daily", "@midnight": return try parse("0 0 * * *")
             case "@hourly": return try parse("0 * * * *")
-            default: throw ParseError(description: "unrecognized descriptor: \(spec)")
+            default:
+                guard spec.hasPrefix(everyPrefix) else { throw ParseError(description: "unrecognized descriptor: \(spec)") }
+                do throws(GoDuration.ParseError) {
+                    return every(nanoseconds: try GoDuration.nanoseconds(String(spec.dropFirst(everyPrefix.count))))
+                } catch {
+                    throw ParseError(description: "failed to parse duration \(spec): \(error)")
+                }
             }
         }
-        let fields = spec.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let fields = spec.split(whereSeparator: \.isWhitespace).map(String.init)
         guard fields.count == 5 else {
             throw ParseError(description: "expected exactly 5 fields, found \(fields.count): [\(fields.joined(separator: " "))]")
         }
         return CronSchedule(
             minute: try field(fields[0], minutes), hour: try field(fields[1], hours), dayOfMonth: try field(fields[2], days),
             month: try field(fields[3], months), dayOfWeek: try field(fields[4], weekdays))
+    }
+
+    static let everyPrefix = "@every "
+
+    /// `cron.Every`: below one second (zero and negative too) means one second; fractions of a
+    /// second are dropped.
+    static func every(nanoseconds: Int64) -> CronSchedule {
+        var schedule = CronSchedule(minute: 0, hour: 0, dayOfMonth: 0, month: 0, dayOfWeek: 0)
+        schedule.every = max(nanoseconds, 1_000_000_000) / 1_000_000_000
+        return schedule
     }
 
     /// `getField`: a comma-separated list of ranges.
@@ -137,8 +158,12 @@ public struct CronSchedule: Hashable, Sendable {
     }
 
     /// `SpecSchedule.Next`: the first whole minute strictly after `date` that the schedule matches
-    /// in `timeZone`; nil if none within five years (e.g. `0 0 30 2 *`).
+    /// in `timeZone`; nil if none within five years (e.g. `0 0 30 2 *`). For `@every`,
+    /// `ConstantDelaySchedule.Next`: `date` cut to its second, plus the delay (any zone).
     public func next(after date: Date, in timeZone: TimeZone) -> Date? {
+        if let every {
+            return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down) + TimeInterval(every))
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         // The next whole minute.

@@ -45,6 +45,23 @@ final class CronJobControllerTests: XCTestCase {
         XCTAssertNil(try CronSchedule(parsing: "0 0 30 2 *").next(after: date("2026-01-01T00:00:00Z"), in: utc))
     }
 
+    /// robfig's `ConstantDelaySchedule`: the time cut to its second plus the delay, which is the
+    /// duration cut to whole seconds and at least one second.
+    func testEveryNextTimes() throws {
+        let start = date("2026-11-27T10:00:00Z").addingTimeInterval(0.75)
+        let cases: [(String, TimeInterval)] = [
+            ("@every 1h30m", 5400), ("@every 90s", 90), ("@every 1.9s", 1), ("@every 500ms", 1), ("@every 0s", 1),
+            ("@every -5m", 1), ("@every 2h0m0.5s", 7200), ("@every 24h", 86400),
+        ]
+        for (schedule, delay) in cases {
+            let parsed = try CronSchedule(parsing: schedule)
+            XCTAssertEqual(parsed.every, Int64(delay), schedule)
+            // Any zone: the delay is absolute time.
+            let zone = try XCTUnwrap(TimeZone(identifier: "Asia/Kolkata"))
+            XCTAssertEqual(parsed.next(after: start, in: zone), date("2026-11-27T10:00:00Z").addingTimeInterval(delay), schedule)
+        }
+    }
+
     func testTimeZones() throws {
         // 09:00 in New York is 14:00 UTC in winter; across the spring DST change it is 13:00 UTC.
         XCTAssertEqual(try next("0 9 * * *", after: "2026-11-27T15:00:00Z", zone: "America/New_York"), "2026-11-28T09:00:00-05:00")
@@ -63,6 +80,16 @@ final class CronJobControllerTests: XCTestCase {
             ("@often", "unrecognized descriptor: @often"),
             ("x * * * *", #"failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax"#),
             ("1-2-3 * * * *", "too many hyphens: 1-2-3"),
+            ("", "empty spec string"),
+            ("@hourly ", "unrecognized descriptor: @hourly "),
+            (" @hourly", "expected exactly 5 fields, found 1: [@hourly]"),
+            ("@every", "unrecognized descriptor: @every"),
+            ("@every ", #"failed to parse duration @every : time: invalid duration """#),
+            ("@every 5", #"failed to parse duration @every 5: time: missing unit in duration "5""#),
+            ("@every 1d", #"failed to parse duration @every 1d: time: unknown unit "d" in duration "1d""#),
+            ("@every 1h ", #"failed to parse duration @every 1h : time: unknown unit "h " in duration "1h ""#),
+            ("@every  1h", #"failed to parse duration @every  1h: time: invalid duration " 1h""#),
+            ("@every 3000000h", #"failed to parse duration @every 3000000h: time: invalid duration "3000000h""#),
         ]
         for (schedule, message) in cases {
             XCTAssertThrowsError(try CronSchedule(parsing: schedule), schedule) { error in
@@ -106,6 +133,20 @@ final class CronJobControllerTests: XCTestCase {
         XCTAssertEqual(plan.status.lastScheduleTime, KubeTime(date("2026-11-27T10:01:00Z")))
         // Nothing is due before the first schedule time.
         XCTAssertNil(CronJobController.plan(cronJob(), jobs: [], now: date("2026-11-27T10:00:59Z")).create)
+    }
+
+    func testEverySchedulesFromCreationThenFromTheLastScheduleTime() throws {
+        var cj = cronJob("@every 90s")
+        XCTAssertNil(CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:01:29Z")).create)
+        let first = CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:01:30Z"))
+        XCTAssertEqual(first.status.lastScheduleTime, KubeTime(date("2026-11-27T10:01:30Z")))
+        XCTAssertEqual(first.create?.name, "tick-\(Int(date("2026-11-27T10:01:00Z").timeIntervalSince1970 / 60))")
+        XCTAssertEqual(first.nextScheduleTime, date("2026-11-27T10:03:00Z"))
+        // Down for a while: the latest time on the 90 s grid since the last one runs.
+        cj.status = first.status
+        let late = CronJobController.plan(cj, jobs: [], now: date("2026-11-27T10:07:00Z"))
+        XCTAssertEqual(late.status.lastScheduleTime, KubeTime(date("2026-11-27T10:06:00Z")))
+        XCTAssertNotNil(late.create)
     }
 
     func testConcurrencyPolicies() throws {
@@ -172,6 +213,11 @@ final class CronJobControllerTests: XCTestCase {
     func testValidation() {
         var cj = cronJob("61 * * * *")
         XCTAssertEqual(cj.validate().map(\.description), [#"spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61"#])
+        cj = cronJob("@every 1x")
+        XCTAssertEqual(
+            cj.validate().map(\.description),
+            [#"spec.schedule: Invalid value: "@every 1x": failed to parse duration @every 1x: time: unknown unit "x" in duration "1x""#])
+        XCTAssertEqual(cronJob("@every 1h30m").validate().map(\.description), [])
         cj = cronJob("TZ=UTC 0 * * * *")
         XCTAssertEqual(
             cj.validate().map(\.description),
