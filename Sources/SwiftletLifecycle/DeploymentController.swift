@@ -762,6 +762,32 @@ struct DeploymentSync {
                         message: "\(subject) has timed out progressing.", now: kubeNow))
             }
         }
+        // The ReplicaSets' pod creation failures become the Deployment's; gone when none has one.
+        if let failure = replicaFailure(newRS: newRS, oldRSs: oldRSs) {
+            DeploymentController.setCondition(&s, failure)
+        } else {
+            DeploymentController.removeCondition(&s, Deployment.Condition.replicaFailure)
+        }
         d.status = s
+    }
+
+    /// `getReplicaFailures` (first of): the new ReplicaSet's `ReplicaFailure` condition, else the
+    /// first old one's, as `ReplicaSetToDeploymentCondition` converts it (both times its
+    /// lastTransitionTime).
+    func replicaFailure(newRS: String?, oldRSs: [String]) -> Deployment.Condition? {
+        let candidates = [newRS].compactMap { $0 } + oldRSs
+        for name in candidates {
+            guard let c = current(name)?.status?.conditions?.first(where: { $0.type == ReplicaSet.Condition.replicaFailure })
+            else { continue }
+            var condition = Deployment.Condition(
+                type: Deployment.Condition.replicaFailure, status: c.status.rawValue, reason: c.reason ?? "",
+                message: c.message ?? "", now: c.lastTransitionTime ?? kubeNow)
+            condition.reason = c.reason
+            condition.message = c.message
+            condition.lastUpdateTime = c.lastTransitionTime
+            condition.lastTransitionTime = c.lastTransitionTime
+            return condition
+        }
+        return nil
     }
 }

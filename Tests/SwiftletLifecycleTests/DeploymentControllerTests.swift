@@ -312,6 +312,63 @@ final class DeploymentControllerTests: XCTestCase {
         XCTAssertEqual(later.deployment?.status?.condition("Available")?.reason, "MinimumReplicasUnavailable")
     }
 
+    /// `getReplicaFailures`: the new ReplicaSet's ReplicaFailure (else an old one's) becomes the
+    /// Deployment's, with its times; it goes when no ReplicaSet has one; a paused Deployment's
+    /// status sync leaves it as it was.
+    func testReplicaFailureIsMirroredFromTheReplicaSets() throws {
+        var d = deployment()
+        var cluster = Cluster()
+        _ = converge(&d, &cluster)
+        XCTAssertNil(d.status?.condition(Deployment.Condition.replicaFailure))
+        let failedAt = KubeTime(now.addingTimeInterval(-30))
+        func fail(_ index: Int, _ message: String) {
+            cluster.sets[index].status?.conditions = [
+                ReplicaSet.Condition(
+                    type: ReplicaSet.Condition.replicaFailure, status: .true, lastTransitionTime: failedAt, reason: "FailedCreate",
+                    message: message)
+            ]
+        }
+        fail(0, "pods \"web-x\" is invalid: old")
+        let plan = DeploymentController.plan(d, replicaSets: cluster.sets, pods: [], now: now)
+        let mirrored = try XCTUnwrap(plan.deployment?.status?.condition(Deployment.Condition.replicaFailure))
+        XCTAssertEqual(mirrored.status, "True")
+        XCTAssertEqual(mirrored.reason, "FailedCreate")
+        XCTAssertEqual(mirrored.message, "pods \"web-x\" is invalid: old")
+        XCTAssertEqual(mirrored.lastTransitionTime, failedAt)
+        XCTAssertEqual(mirrored.lastUpdateTime, failedAt)
+        XCTAssertEqual(plan.deployment?.status?.conditions?.last?.type, Deployment.Condition.replicaFailure, "appended last")
+        d = try XCTUnwrap(plan.deployment)
+
+        // A rollout: the new ReplicaSet's failure wins over the old one's.
+        d.spec.template = deployment(command: "b").spec.template
+        d.metadata.generation = 2
+        let rollout = DeploymentController.plan(d, replicaSets: cluster.sets, pods: [], now: now)
+        cluster.apply(rollout, to: &d, base: now)
+        XCTAssertEqual(cluster.sets.count, 2)
+        let newIndex = try XCTUnwrap(cluster.sets.firstIndex { $0.metadata.annotations?[DeploymentAnnotations.revision] == "2" })
+        cluster.sets[newIndex].status = ReplicaSet.Status()
+        fail(newIndex, "pods \"web-y\" is invalid: new")
+        var next = DeploymentController.plan(d, replicaSets: cluster.sets, pods: [], now: now)
+        // The same status and reason: SetDeploymentCondition keeps the old message, as in Go.
+        XCTAssertEqual((next.deployment ?? d).status?.condition(Deployment.Condition.replicaFailure)?.message, "pods \"web-x\" is invalid: old")
+        var without = d
+        without.status?.conditions?.removeAll { $0.type == Deployment.Condition.replicaFailure }
+        next = DeploymentController.plan(without, replicaSets: cluster.sets, pods: [], now: now)
+        XCTAssertEqual(next.deployment?.status?.condition(Deployment.Condition.replicaFailure)?.message, "pods \"web-y\" is invalid: new")
+
+        // Paused: the status sync copies the conditions and does not look at the ReplicaSets.
+        for i in cluster.sets.indices { cluster.sets[i].status?.conditions = nil }
+        var paused = d
+        paused.spec.paused = true
+        let pausedPlan = DeploymentController.plan(paused, replicaSets: cluster.sets, pods: [], now: now)
+        XCTAssertEqual(
+            (pausedPlan.deployment ?? paused).status?.condition(Deployment.Condition.replicaFailure)?.message, "pods \"web-x\" is invalid: old")
+        // Resumed with no failure left: removed.
+        let cleared = DeploymentController.plan(d, replicaSets: cluster.sets, pods: [], now: now)
+        XCTAssertNil(cleared.deployment?.status?.condition(Deployment.Condition.replicaFailure))
+        XCTAssertNotNil(cleared.deployment, "the status changed")
+    }
+
     func testRevisionHistoryLimitDeletesTheOldestEmptySets() {
         var d = deployment(replicas: 1)
         d.spec.revisionHistoryLimit = 1
