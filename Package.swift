@@ -114,7 +114,7 @@ let package = Package(
             path: "Sources/SwiftletCLI", swiftSettings: strict),
         .executableTarget(
             name: "swiftlet-bench",
-            dependencies: ["SwiftletClient", "SwiftletKube", "SwiftletSystem"],
+            dependencies: ["SwiftletClient", "SwiftletKube", "SwiftletSystem", "SwiftletCgroups"],
             path: "Sources/SwiftletBench", swiftSettings: strict),
         // Fuzz targets (manifests; image layers) and their drivers: libFuzzer under scripts/fuzz
         // (`--sanitize fuzzer`, separate scratch path), corpus replayers in the regular build.
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "SwiftletClientTests", dependencies: ["SwiftletClient", "SwiftletServer", "SwiftletKube"]),
         .testTarget(
             name: "SwiftletIntegrationTests",
-            dependencies: ["SwiftletAgent", "SwiftletClient", "SwiftletKube", "SwiftletRuntime"]),
+            dependencies: ["SwiftletAgent", "SwiftletClient", "SwiftletKube", "SwiftletRuntime", "SwiftletCgroups"]),
     ],
     swiftLanguageModes: [.v6]
 )

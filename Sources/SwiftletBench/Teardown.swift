@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletCgroups
 import SwiftletSystem
 
 /// Removes everything a bench run made and reports what had leaked: any leftover is a bug
@@ -46,13 +47,40 @@ struct Teardown {
         let pauses = ProcessTable.pauseProcesses(runDirectory: paths.runDir)
         if !pauses.isEmpty {
             leaks.append("\(pauses.count) swiftlet-pause processes still running after all pods were removed: \(pauses)")
+        }
+        // Everything still in the pod cgroups goes first, through the agent's own cgroup kill (freezer,
+        // so nothing forks past it): after a failed pass that is whole pods, pause processes and
+        // container processes alike. Killing only the pause processes left their containers,
+        // reparented to PID 1, in the cgroups, which then could not be removed.
+        if let driver = try? detectCgroupDriver() {
+            do {
+                let killed = try driver.sweep(paths.cgroupParent)
+                if !killed.isEmpty {
+                    let shown = killed.prefix(10).map(\.description).joined(separator: ", ")
+                    leaks.append(
+                        "killed \(killed.count) processes left in the cgroups below \(paths.cgroupParent): \(shown)"
+                            + (killed.count > 10 ? ", ..." : ""))
+                }
+            } catch {
+                leaks.append("cannot remove the cgroups below \(paths.cgroupParent): \(error)")
+            }
+        }
+        // Pause processes outside the pod cgroups (an agent killed before it placed one).
+        let strays = ProcessTable.pauseProcesses(runDirectory: paths.runDir)
+        if !strays.isEmpty {
             // These are ours: argv[1] lies in this bench's private run directory.
-            for pid in pauses { kill(pid, SIGKILL) }
+            for pid in strays { kill(pid, SIGKILL) }
             Thread.sleep(forTimeInterval: 0.2)
         }
+        // Hierarchies the agent does not use (name=systemd, a hybrid host's unified mount) may hold the parent too.
         for parent in parentCgroups() {
             let procs = cgroupProcesses(parent)
-            if !procs.isEmpty { leaks.append("processes left in \(parent): \(procs)") }
+            if !procs.isEmpty {
+                leaks.append("processes left in \(parent): \(procs.map { CgroupProcess(pid: Int32($0) ?? 0).description })")
+                for pid in procs.compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+                let deadline = ContinuousClock.now + .seconds(5)
+                while !cgroupProcesses(parent).isEmpty && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            }
             if let failure = removeCgroupTree(parent) { leaks.append(failure) }
         }
         let mounts = Mount.mountPoints(under: paths.root)

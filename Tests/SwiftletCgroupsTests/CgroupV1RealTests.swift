@@ -27,6 +27,33 @@ final class CgroupV1RealTests: XCTestCase {
         }
     }
 
+    /// Whatever is still in a pod's cgroups (container processes whose pause process died are
+    /// reparented to PID 1 but stay there) is killed by `sweep`, reported, and the cgroups removed.
+    func testSweepKillsWhatIsLeftInTheCgroupsAndRemovesThem() throws {
+        let driver = try XCTUnwrap(driver)
+        let path = testRoot + "/podY/c1"
+        try driver.create(path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = ["30"]
+        try process.run()
+        sleeper = process
+        let pid = process.processIdentifier
+        for file in driver.procsFiles(path) {
+            try "\(pid)".write(toFile: file, atomically: false, encoding: .utf8)
+        }
+
+        let killed = try driver.sweep(testRoot)
+        XCTAssertEqual(killed, [CgroupProcess(pid: pid, command: "/bin/sleep 30")])
+        XCTAssertFalse(driver.exists(testRoot))
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, SIGKILL)
+        // An empty tree is removed as well, and nothing is reported.
+        try driver.create(path)
+        XCTAssertEqual(try driver.sweep(testRoot), [])
+        XCTAssertFalse(driver.exists(testRoot))
+    }
+
     func testProcessLifecycleInRealHierarchies() throws {
         let driver = try XCTUnwrap(driver)
         let path = testRoot + "/podX/c1"

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftletCgroups
 import SwiftletClient
 import SwiftletKube
 import XCTest
@@ -293,7 +294,13 @@ final class DaemonHarness {
         problems += leakedProcesses().map { "process: \($0)" }
         problems += leakedMounts().map { "mount: \($0)" }
         problems += leakedCgroups().map { "cgroup: \($0)" }
-        // Force-clean so one failure does not cascade into the next test.
+        // Force-clean so one failure does not cascade into the next test. Everything still in this
+        // daemon's cgroups is killed through the agent's own cgroup kill first: a container process
+        // whose pause process died is reparented to PID 1 and names nothing of the test in its
+        // command line, but it stays in its pod cgroup (which it would keep from being removed).
+        if let driver = try? detectCgroupDriver(), let killed = try? driver.sweep(cgroupParent), !killed.isEmpty {
+            problems += killed.map { "process in cgroup \(cgroupParent): \($0)" }
+        }
         for pid in leakedProcesses().compactMap({ Int32($0.split(separator: ":")[0]) }) { kill(pid, SIGKILL) }
         // A cgroup with a dying process in it cannot be removed: wait for the killed ones to go.
         try? waitFor("the leaked processes to exit", timeout: 10) { self.leakedProcesses().isEmpty }
