@@ -1,12 +1,15 @@
 import Foundation
 import SwiftletImages
+import SwiftletKube
 
 extension Agent {
     /// The kubelet's image GC, checked at every housekeeping tick (a statvfs; nothing happens below the
     /// high mark): images named by any pod this agent runs are in use and never removed.
     func collectImageGarbage() async {
+        // From the published pods (the workers' specs, which never change), not by asking every
+        // worker actor on every tick.
         var references: Set<String> = []
-        for worker in workers.values { references.formUnion(await worker.imageReferences()) }
+        for pod in published.values { references.formUnion(pod.imageReferences) }
         let names = references, store = runtime.images, policy = configuration.imageGC, logger = self.logger
         let removed = await offload { () -> [ImageRecord] in
             let inUse = Set(names.compactMap { try? store.resolve($0)?.id })
@@ -21,9 +24,9 @@ extension Agent {
     }
 }
 
-extension PodWorker {
+extension Pod {
     /// Every image the pod's containers name.
-    func imageReferences() -> [String] {
-        (pod.spec.initContainers ?? []).compactMap(\.image) + pod.spec.containers.compactMap(\.image)
+    var imageReferences: [String] {
+        (spec.initContainers ?? []).compactMap(\.image) + spec.containers.compactMap(\.image)
     }
 }

@@ -156,7 +156,7 @@ public actor Agent {
             while let agent = self {
                 try? await Task.sleep(nanoseconds: UInt64(housekeeping * 1e9))
                 let started = ContinuousClock.now
-                await agent.syncAll()
+                await agent.housekeepPods()
                 await agent.collectImageGarbage()
                 if Date().timeIntervalSince(lastLogCompression) >= Agent.containerLogMonitorInterval {
                     lastLogCompression = Date()
@@ -187,8 +187,11 @@ public actor Agent {
         if rescan { rescanManifests() }
     }
 
-    func syncAll() {
-        for worker in workers.values { Task { await worker.requestSync() } }
+    /// One housekeeping tick over every pod: each worker syncs only if it has something to do
+    /// (`PodWorker.housekeep`), at the latest once per sync frequency.
+    func housekeepPods() {
+        let resyncTicks = max(1, Int((configuration.syncFrequency / max(configuration.housekeepingInterval, 0.001)).rounded()))
+        for worker in workers.values { Task { await worker.housekeep(resyncTicks: resyncTicks) } }
         scheduleControllers()
     }
 

@@ -17,8 +17,11 @@ public struct AgentConfiguration: Sendable {
     public var backoffMaximum: TimeInterval = 300
     /// Full re-read of the manifest directory besides inotify (the kubelet's fileCheckFrequency).
     public var manifestRescanInterval: TimeInterval = 20
-    /// Every pod is re-synced at least this often even without an event (the kubelet's PLEG relist).
+    /// The housekeeping tick (the kubelet's PLEG relist): pods that are not steady are synced, a
+    /// steady pod's pause process is checked (`PodHousekeeping`), controllers and image GC run.
     public var housekeepingInterval: TimeInterval = 2
+    /// Every pod is synced at least this often even without an event (the kubelet's `--sync-frequency`).
+    public var syncFrequency: TimeInterval = 60
     /// The Job controller's pod-failure back-off.
     public var jobBackoff = JobBackoff()
     /// Test only: how much faster than real time the CronJob schedule clock runs.

@@ -10,13 +10,16 @@ extension PodWorker {
         let runtime = self.runtime
         let uid = self.uid
         let pod = self.pod
-        let (attempts, sandboxAlive, networkReady) = await offload { () -> ([String: [ObservedAttempt]], Bool, Bool) in
-            (runtime.observeAttempts(pod: pod), runtime.liveSandbox(uid: uid) != nil, runtime.networkReady(uid: uid) && runtime.sandboxComplete(uid: uid))
+        let known = sandboxRecord, generation = sandboxGeneration
+        let (attempts, record, sandboxAlive) = await offload { () -> ([String: [ObservedAttempt]], SandboxRecord, Bool) in
+            let record = known ?? runtime.sandboxRecord(uid: uid)
+            return (runtime.observeAttempts(pod: pod), record, record.pause?.isAlive ?? false)
         }
-        if podIPs == nil && sandboxAlive { podIPs = await offload { runtime.podIPs(uid: uid) } }
+        if generation == sandboxGeneration { sandboxRecord = record }
+        if podIPs == nil && sandboxAlive { podIPs = record.podIPs }
         // A sandbox whose network is not (or no longer) set up, or whose creation an agent crash cut
         // short, is not ready: the planner replaces it.
-        var observed = ObservedPod(sandboxReady: sandboxAlive && networkReady && !finished)
+        var observed = ObservedPod(sandboxReady: sandboxAlive && record.networkReady && record.complete && !finished)
         let now = Date()
         for container in (pod.spec.initContainers ?? []) + pod.spec.containers {
             let runs = attempts[container.name] ?? []

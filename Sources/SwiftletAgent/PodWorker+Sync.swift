@@ -66,7 +66,9 @@ extension PodWorker {
             // The sandbox died under the pod: clean up what is left before starting a new one.
             await events.record(pod, reason: "SandboxChanged", message: "Pod sandbox changed, it will be killed and re-created.")
             let runtime = self.runtime, uid = self.uid
+            sandboxChanged()
             _ = try? await offload { try runtime.stopSandbox(uid: uid) }
+            sandboxChanged()
         }
         if actions.createSandbox {
             guard await createSandbox() else {
@@ -111,6 +113,8 @@ extension PodWorker {
         let runtime = self.runtime, pod = self.pod
         do {
             let limits = CgroupLimits(CgroupResources.pod(pod, podPidsLimit: podPidsLimit))
+            sandboxChanged()
+            defer { sandboxChanged() }
             let sandbox = try await offload { try runtime.createSandbox(pod: pod, podLimits: limits) }
             podIPs = sandbox.podIPs
             networkChecked = true
@@ -211,9 +215,11 @@ extension PodWorker {
     func finish() async {
         await stopAllContainers(grace: TimeInterval(pod.spec.terminationGracePeriodSeconds ?? 30))
         let runtime = self.runtime, uid = self.uid
+        sandboxChanged()
         do { try await offload { try runtime.stopSandbox(uid: uid) } } catch {
             logger.error("\(pod.key): \(error)")
         }
+        sandboxChanged()
         finished = true
         status = computeStatus(await observe(), deleting: true)
         if let status, let data = try? KubeJSON.encode(status) {
@@ -230,6 +236,8 @@ extension PodWorker {
         let runtime = self.runtime, pod = self.pod
         status = computeStatus(await observe(), deleting: true)
         await publishCurrent()
+        sandboxChanged()
+        defer { sandboxChanged() }
         do { try await offload { try runtime.removePod(pod, removeLogs: true) } } catch {
             logger.error("\(pod.key): cleanup failed: \(error)")
             await events.record(pod, type: "Warning", reason: "FailedKillPod", message: "\(error)")

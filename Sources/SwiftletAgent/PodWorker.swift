@@ -60,6 +60,12 @@ actor PodWorker {
     var gone = false
     /// Probe workers and their results, per container (PodWorker+Probes).
     var probes = ProbeBook()
+    /// The current sandbox's record, read once per sandbox (PodWorker+Housekeeping); nil until read.
+    var sandboxRecord: SandboxRecord?
+    /// Bumped whenever this worker creates or stops the sandbox, so a read that raced it is dropped.
+    var sandboxGeneration = 0
+    /// Housekeeping ticks since the last sync; nil until the first tick (which staggers it).
+    var ticksSinceSync: Int?
     private var syncing = false
     private var syncAgain = false
     /// A sync has finished: the pod was observed and published at least once (Agent.start waits
@@ -117,6 +123,7 @@ actor PodWorker {
             let started = ContinuousClock.now
             await sync()
             hasSynced = true
+            ticksSinceSync = 0
             metrics?.podSynced(ContinuousClock.now - started)
         } while syncAgain && !gone
         syncing = false

@@ -33,7 +33,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "cgroup below each hierarchy root for this daemon's pods.") var cgroupParent: String?
     @Option(help: "Initial crash-loop back-off in seconds (kubelet: 10).") var backoffInitial: String?
     @Option(help: "Maximum crash-loop back-off in seconds (kubelet: 300).") var backoffMax: String?
-    @Option(help: "Seconds between full re-syncs of every pod.") var housekeepingInterval: String?
+    @Option(help: "Seconds between housekeeping ticks (pods not steady are synced).") var housekeepingInterval: String?
+    @Option(help: "Seconds between syncs of a steady pod without an event (kubelet: 60).") var syncFrequency: String?
     @Option(help: "Seconds between full re-reads of the manifest directory.") var manifestRescanInterval: String?
     @Option(help: "First back-off in seconds before a failed Job pod is replaced (Job controller: 10).") var jobBackoffInitial: String?
     @Option(help: "Maximum Job pod-failure back-off in seconds (Job controller: 600).") var jobBackoffMax: String?
@@ -82,6 +83,7 @@ struct DaemonCommand: AsyncParsableCommand {
             ("socket", socket), ("nodeName", nodeName), ("cgroupParent", cgroupParent),
             ("nodeLabels", nodeLabels.isEmpty ? nil : nodeLabels.joined(separator: ",")),
             ("backoffInitial", backoffInitial), ("backoffMax", backoffMax), ("housekeepingInterval", housekeepingInterval),
+            ("syncFrequency", syncFrequency),
             ("manifestRescanInterval", manifestRescanInterval), ("podPidsLimit", podPidsLimit),
             ("systemReserved", systemReserved), ("defaultSeccomp", defaultSeccomp),
             ("seccompProfileRoot", seccompProfileRoot), ("podSecurityLevel", podSecurityLevel),

@@ -105,6 +105,7 @@ struct DaemonProcess {
             minimumAge: settings.imageMinimumGCAge)
         configuration.backoffMaximum = settings.backoffMax
         configuration.housekeepingInterval = settings.housekeepingInterval
+        configuration.syncFrequency = settings.syncFrequency
         configuration.manifestRescanInterval = settings.manifestRescanInterval
         configuration.jobBackoff = JobBackoff(base: settings.jobBackoffInitial, maximum: settings.jobBackoffMax)
         configuration.scheduleClockSpeed = settings.scheduleClockSpeed

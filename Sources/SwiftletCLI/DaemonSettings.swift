@@ -19,6 +19,7 @@ struct DaemonSettings: Sendable {
     var backoffInitial: Double = 10
     var backoffMax: Double = 300
     var housekeepingInterval: Double = 2
+    var syncFrequency: Double = 60
     var manifestRescanInterval: Double = 20
     var jobBackoffInitial: Double = 10
     var jobBackoffMax: Double = 600
@@ -123,9 +124,10 @@ struct DaemonSettings: Sendable {
         Setting(key: "backoffMax", help: "crash-loop back-off ceiling, seconds", defaultText: "300") {
             $0.backoffMax = try seconds($1, $2)
         },
-        Setting(key: "housekeepingInterval", help: "seconds between full re-syncs of every pod", defaultText: "2") {
-            $0.housekeepingInterval = try seconds($1, $2)
-        },
+        Setting(key: "housekeepingInterval", help: "seconds between housekeeping ticks (pods not steady are synced)",
+                defaultText: "2") { $0.housekeepingInterval = try seconds($1, $2) },
+        Setting(key: "syncFrequency", help: "seconds between syncs of a steady pod without an event (kubelet: 60)",
+                defaultText: "60") { $0.syncFrequency = try seconds($1, $2) },
         Setting(key: "manifestRescanInterval", help: "seconds between full re-reads of the manifest directory",
                 defaultText: "20") { $0.manifestRescanInterval = try seconds($1, $2) },
         Setting(key: "jobBackoffInitial", help: "first Job pod-failure back-off, seconds", defaultText: "10") {

@@ -109,15 +109,5 @@ extension PodRuntime {
         }
     }
 
-    /// False while a sandbox's CNI ADD has not (or no longer) succeeded; true without CNI.
-    public func networkReady(uid: String) -> Bool {
-        guard FileIO.exists(attachmentFile(uid: uid)) else { return true }
-        return loadAttachment(uid: uid)?.result != nil
-    }
-
-    /// The pod's IPs from its ADD result; empty without CNI.
-    public func podIPs(uid: String) -> [String] {
-        guard let json = loadAttachment(uid: uid)?.result, let result = try? CNIResult(parsing: json) else { return [] }
-        return result.podIPs(interface: Self.podInterfaceName)
-    }
+    // Whether the network is ready and the pod's IPs: `sandboxRecord(uid:)`, read once per sandbox.
 }

@@ -97,13 +97,17 @@ extension PodRuntime {
 
     /// The pause process of a pod, when it is still the same live process that was recorded.
     public func liveSandbox(uid: String) -> SandboxHandle? {
-        let dir = runDirectory(uid: uid)
-        guard let text = try? FileIO.readString(dir.pauseRecord), let record = try? KeyValueFile(parsing: text),
+        guard let identity = recordedPause(uid: uid), identity.isAlive else { return nil }
+        return SandboxHandle(identity: identity, runDirectory: runDirectory(uid: uid))
+    }
+
+    /// The pause process the pod's pause record names (pid and start time), alive or not.
+    public func recordedPause(uid: String) -> ProcessIdentity? {
+        guard let text = try? FileIO.readString(runDirectory(uid: uid).pauseRecord), let record = try? KeyValueFile(parsing: text),
             let pid = record.first("pid").flatMap({ Int32($0) }),
             let start = record.first("startTime").flatMap({ UInt64($0) })
         else { return nil }
-        let identity = ProcessIdentity(pid: pid, startTime: start)
-        return identity.isAlive ? SandboxHandle(identity: identity, runDirectory: dir) : nil
+        return ProcessIdentity(pid: pid, startTime: start)
     }
 
     /// Pods that have a run directory: what a restarted agent re-adopts (or cleans up).
