@@ -22,7 +22,9 @@ public enum LogCompression {
             unlink(tmp)
             throw RuntimeError("LogCompression", message)
         }
-        unlink(path)
+        // Gone meanwhile: swiftlet-pause deleted it as one too many (containerLogMaxFiles) while
+        // it was being compressed; its .gz must not bring it back.
+        if unlink(path) != 0 && errno == ENOENT { unlink(path + ".gz") }
     }
 
     private static func write(from path: String, to tmp: String) throws(RuntimeError) {
@@ -111,7 +113,8 @@ extension LogCompression {
                 }
                 for name in ContainerLogFiles.compressible(entries, now: now) {
                     do throws(RuntimeError) { try LogCompression.compress(dir + "/" + name) } catch {
-                        failures.append(error.message)
+                        // Deleted by the pause's rotation since the listing: nothing to report.
+                        if FileIO.exists(dir + "/" + name) { failures.append(error.message) }
                     }
                 }
             }

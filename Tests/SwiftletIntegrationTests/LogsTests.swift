@@ -124,10 +124,12 @@ final class LogsTests: IntegrationTestCase {
                 - -c
                 - |
                   n=$(cat /data/n 2>/dev/null || echo 0); echo $((n+1)) > /data/n
-                  i=0; while [ $i -lt \(lines) ]; do echo "run$n line$i"; i=$((i+1)); done
+                  i=0; while [ $i -lt \(lines) ]; do echo "run$n line$i"; i=$((i+1)); [ $((i % 50)) = 0 ] && sleep 0.2; done
                   [ $n = 0 ] && exit 1
                   exec sleep 3600
             """)
+        // Batches of 50 lines (2.6 KB) with pauses between them, so the pause's reads cannot take
+        // a whole run at once: every run's log rotates several times (1 KiB files).
         _ = try harness.waitForPod("gzpod", timeout: 60, "the second run") { pod in
             (pod.status?.containerStatuses?.first?.restartCount ?? 0) >= 1
                 && pod.status?.containerStatuses?.first?.state.running != nil
