@@ -190,3 +190,9 @@ int swl_recv_fd(int socket) {
 }
 
 int swl_set_controlling_terminal(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+
+#include <malloc.h>
+
+int swl_malloc_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+
+int swl_malloc_trim(void) { return malloc_trim(0); }

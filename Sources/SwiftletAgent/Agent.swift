@@ -167,6 +167,8 @@ public actor Agent {
                     await agent.rescanManifests()
                 }
                 await agent.housekeepingDone(started: started)
+                // What this pass and the syncs and requests since the last one freed (see Heap).
+                await offload { Heap.releaseFreePages() }
             }
         }
     }

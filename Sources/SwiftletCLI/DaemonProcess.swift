@@ -7,6 +7,7 @@ import SwiftletImages
 import SwiftletLifecycle
 import SwiftletRuntime
 import SwiftletServer
+import SwiftletSystem
 import Synchronization
 
 /// The daemon's process shell around the agent: logging, the API socket (own or systemd's),
@@ -17,6 +18,10 @@ struct DaemonProcess {
     let flags: [(key: String, value: String?)]
 
     func run() async throws {
+        // Before the agent's threads start allocating: NIO's event loops, the cooperative pool and
+        // the dispatch threads of `offload` would each get an arena of their own (see Heap).
+        // MALLOC_ARENA_MAX in the environment, read by glibc itself, wins.
+        if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil { Heap.limitArenas(2) }
         let level = LogLevelSetting(Logger.Level(rawValue: settings.logLevel) ?? .info)
         let format = DaemonLogHandler.format(named: settings.logFormat)
         LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, format: format, level: level) }

@@ -42,6 +42,9 @@ try? FileIO.write("/proc/self/oom_score_adj", "-998")
 do {
     var pause = try PauseProcess(options: options)
     pause.announceReady()
+    // Start-up garbage (the Swift runtime's read of /proc/self/maps, the pause record's buffers)
+    // would otherwise stay resident for the pod's life.
+    Heap.releaseFreePages()
     pause.run()
 } catch {
     // The agent reads this line from our stdout pipe and shows it as the sandbox error.

@@ -94,3 +94,9 @@ int swl_send_fd(int socket, int fd);
 int swl_recv_fd(int socket);
 /// Makes `fd` the calling session leader's controlling terminal (TIOCSCTTY).
 int swl_set_controlling_terminal(int fd);
+
+/// glibc malloc tuning; <malloc.h> is not part of Swift's Glibc module.
+/// mallopt(M_ARENA_MAX, arenas): caps the per-thread malloc arenas (default 8 × cores).
+int swl_malloc_arena_max(int arenas);
+/// malloc_trim(0): gives every whole free page of every arena back to the kernel.
+int swl_malloc_trim(void);
