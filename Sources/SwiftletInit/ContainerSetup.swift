@@ -37,10 +37,9 @@ struct ContainerSetup {
     }
 
     func joinCgroups() throws {
-        for procs in spec.cgroupProcs {
-            do { try FileIO.write(procs, "0") } catch {
-                throw ContainerSetupError(stage: "join cgroup", detail: "\(error)")
-            }
+        // Through `tasks` on v1: no global lock, no RCU grace period (see CgroupSelfJoin).
+        do { try CgroupSelfJoin.join(spec.cgroupProcs) } catch {
+            throw ContainerSetupError(stage: "join cgroup", detail: "\(error)")
         }
     }
 

@@ -12,13 +12,10 @@ import SwiftletSystem
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4 else {
-    FileIO.report("usage: swiftlet-pause POD_RUN_DIR HOSTNAME INIT_PATH [--share-pid] [--host-network]")
+    FileIO.report("usage: swiftlet-pause POD_RUN_DIR HOSTNAME INIT_PATH [--share-pid] [--host-network] [--cgroup PROCS_FILE]...")
     exit(2)
 }
-let options = PauseOptions(
-    runDirectory: PodRunDirectory(path: arguments[1]), hostname: arguments[2], initPath: arguments[3],
-    sharePID: arguments.dropFirst(4).contains("--share-pid"),
-    hostNetwork: arguments.dropFirst(4).contains("--host-network"))
+let options = PauseOptions(arguments: arguments)
 
 // Nothing but stdio is ours to keep; whatever the spawner leaked would live as long as the pod.
 _ = swl_close_range(3)
@@ -34,6 +31,14 @@ case 0:
     break
 default:
     exit(0)
+}
+
+// Into the sandbox cgroup before anything else, so the namespaces and every container process
+// forked from here are accounted there. Done here rather than by the agent: a single-threaded
+// process joins without the kernel's global migration lock and its RCU grace period.
+do { try CgroupSelfJoin.join(options.cgroupProcs) } catch {
+    FileIO.report("error joining the sandbox cgroup: \(error)", fd: 1)
+    exit(1)
 }
 
 // The kubelet's (containerd's) value for the sandbox: the OOM killer takes containers first.
