@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A parsed image reference in the docker/distribution grammar, with Docker Hub defaults applied:
 /// `busybox` → domain "docker.io", path "library/busybox", tag "latest".
 public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
@@ -22,6 +24,26 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// Parses and normalises like containerd's `reference/docker.ParseNormalizedNamed` followed by
     /// `TagNameOnly` (the kubelet's `applyDefaultImageTag`): a reference with neither tag nor digest gets ":latest".
     public init(parsing reference: String) throws {
+        if let known = Self.parsed.withLock({ $0[reference] }) {
+            self = known
+            return
+        }
+        try self.init(validating: reference)
+        let value = self
+        Self.parsed.withLock { cache in
+            if cache.count >= Self.parsedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[reference] = value
+        }
+    }
+
+    /// References parsed before. The regex literals below are parsed and compiled again on every
+    /// evaluation (Regex is not Sendable, so they cannot be shared as statics): one parse cost
+    /// about a millisecond, paid several times on every container start (a pod start profile).
+    /// Pods name few distinct images; the bound only stops pathological growth.
+    private static let parsed = Mutex<[String: ImageReference]>([:])
+    private static let parsedLimit = 1024
+
+    private init(validating reference: String) throws {
         func invalid(_ reason: String) -> ImageError { .invalidReference(reference, reason: reason) }
         guard !reference.isEmpty else { throw invalid("reference is empty") }
         if reference.wholeMatch(of: #/[a-f0-9]{64}/#) != nil {
