@@ -91,6 +91,8 @@ public actor Agent {
     /// Re-adopts surviving pods, loads both sources, and starts the background loops.
     public func start() async throws {
         let runtime = self.runtime
+        let confinement = self.confinement
+        Task.detached(priority: .utility) { confinement.precompileRuntimeDefault() }
         // Before any pod records one, so counts go on from the stored events.
         await events.restore()
         let found = await offload { runtime.sandboxPods() }
