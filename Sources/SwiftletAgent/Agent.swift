@@ -101,6 +101,11 @@ public actor Agent {
             let path = runtime.runDirectory(uid: pod.uid).path + "/final-status.json"
             if let data = FileManager.default.contents(atPath: path), let status = try? KubeJSON.decode(PodStatus.self, from: data) {
                 adoptableStatus[pod.uid] = status
+            } else if let start = PodWorker.readStartTime(runDirectory: runtime.runDirectory(uid: pod.uid).path) {
+                // A running pod's activeDeadlineSeconds counts from its original start.
+                var status = PodStatus(phase: .pending)
+                status.startTime = KubeTime(start)
+                adoptableStatus[pod.uid] = status
             }
         }
         if let dir = configuration.manifestDirectory {

@@ -101,6 +101,11 @@ extension PodWorker {
             status.reason = "Evicted"
             status.message = evictionMessage
         }
+        if deadlineExceeded {
+            status.phase = .failed
+            status.reason = PodActiveDeadline.reason
+            status.message = PodActiveDeadline.message
+        }
         if let hostIP {
             status.hostIP = hostIP
             status.hostIPs = [HostIP(ip: hostIP)]

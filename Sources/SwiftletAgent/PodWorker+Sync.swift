@@ -22,6 +22,7 @@ extension PodWorker {
             await publishCurrent()
             return
         }
+        if await enforceActiveDeadline() { return }
         if observed.sandboxReady, let message = await emptyDirOverLimit() {
             await evict(message: message)
             return

@@ -53,6 +53,12 @@ actor PodWorker {
     var evictionMessage: String?
     /// The reason that goes with `evictionMessage` when it is not an eviction (an admission rejection).
     var terminalReason: String?
+    /// Set once the pod's activeDeadlineSeconds ran out (PodWorker+Deadline): phase Failed, `DeadlineExceeded`.
+    var deadlineExceeded = false
+    /// The wake-up armed for the pod's active deadline, and the deadline it is for.
+    var deadlineWake: (at: Date, task: Task<Void, Never>)?
+    /// The start time written to the run directory, so it is written once.
+    var recordedStartTime: Date?
     /// Set when the pod must go: graceful deletion with this many seconds.
     var deletionGrace: TimeInterval?
     /// The pod finished (Succeeded/Failed) and its sandbox was stopped.
@@ -122,6 +128,7 @@ actor PodWorker {
             syncAgain = false
             let started = ContinuousClock.now
             await sync()
+            await armActiveDeadline()
             hasSynced = true
             ticksSinceSync = 0
             metrics?.podSynced(ContinuousClock.now - started)
@@ -184,6 +191,7 @@ actor PodWorker {
         gone = true
         probes.cancelAll()
         wakeTask?.cancel()
+        deadlineWake?.task.cancel()
         for w in waiters { w.resume() }
         waiters.removeAll()
     }

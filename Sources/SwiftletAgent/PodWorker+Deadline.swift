@@ -1,0 +1,63 @@
+import Foundation
+import SwiftletKube
+import SwiftletLifecycle
+
+/// `spec.activeDeadlineSeconds`: the kubelet's activeDeadlineHandler. It is both a sync handler
+/// (a pod past its deadline fails) and a sync-loop handler (the kubelet syncs such a pod on its
+/// next 1 s loop). Here the worker arms its own wake-up at the deadline instead, since the
+/// housekeeping tick leaves steady pods alone, and records the pod's start time in its run
+/// directory so a restarted agent counts from the original start.
+extension PodWorker {
+    /// Epoch seconds of the pod's `status.startTime`, in its run directory.
+    static let startTimeFileName = "start-time"
+
+    /// Kills the pod and fails it with `DeadlineExceeded` when its deadline has passed; true when it did.
+    /// The kubelet records a Normal event and terminates every container (sidecars too) with the
+    /// pod's grace period, as for any pod that reached a terminal phase.
+    func enforceActiveDeadline() async -> Bool {
+        guard !deadlineExceeded,
+            PodActiveDeadline.verdict(pod: pod, startTime: status?.startTime?.date, now: Date()) == .exceeded
+        else { return false }
+        deadlineExceeded = true
+        logger.info("\(pod.key): \(PodActiveDeadline.message)")
+        await events.record(pod, reason: PodActiveDeadline.reason, message: PodActiveDeadline.message)
+        await finish()
+        return true
+    }
+
+    /// After each sync: wakes the worker at the deadline (replacing a wake-up armed for another
+    /// time), and records the start time once the run directory exists.
+    func armActiveDeadline() async {
+        guard !gone, !finished, deletionGrace == nil, pod.spec.activeDeadlineSeconds != nil,
+            let start = status?.startTime?.date
+        else { return }
+        if recordedStartTime != start, runtime.podFileExists(uid: uid) {
+            let path = runtime.runDirectory(uid: uid).path + "/" + Self.startTimeFileName
+            let text = "\(start.timeIntervalSince1970)\n"
+            if await offload({ FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }) {
+                recordedStartTime = start
+            }
+        }
+        let deadline = start.addingTimeInterval(TimeInterval(pod.spec.activeDeadlineSeconds ?? 0))
+        guard deadlineWake?.at != deadline else { return }
+        deadlineWake?.task.cancel()
+        let seconds = max(deadline.timeIntervalSinceNow, 0) + 0.001
+        deadlineWake = (
+            deadline,
+            Task { [weak self] in
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                guard !Task.isCancelled else { return }
+                await self?.requestSync()
+            }
+        )
+    }
+
+    /// The start time a previous agent recorded for a pod (nil when none or unreadable).
+    static func readStartTime(runDirectory: String) -> Date? {
+        guard let data = FileManager.default.contents(atPath: runDirectory + "/" + startTimeFileName),
+            let seconds = Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            seconds.isFinite
+        else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import SwiftletKube
+
+/// The kubelet's `activeDeadlineHandler` (pkg/kubelet/active_deadline.go) as a pure decision: a
+/// pod with `spec.activeDeadlineSeconds` that has been active on the node for at least that long
+/// since `status.startTime` is killed and fails with reason `DeadlineExceeded`, whatever its
+/// restartPolicy. A pod without a start time has not started its clock.
+public enum PodActiveDeadline {
+    public static let reason = "DeadlineExceeded"
+    public static let message = "Pod was active on the node longer than the specified deadline"
+
+    public enum Verdict: Sendable, Equatable {
+        /// No deadline applies (none set, or no start time yet).
+        case none
+        /// The deadline is this many seconds away.
+        case remaining(TimeInterval)
+        /// The pod has been active for its deadline or longer.
+        case exceeded
+    }
+
+    /// The kubelet's `pastActiveDeadline`: exceeded once `now - startTime >= activeDeadlineSeconds`.
+    public static func verdict(pod: Pod, startTime: Date?, now: Date) -> Verdict {
+        guard let seconds = pod.spec.activeDeadlineSeconds, let startTime else { return .none }
+        let left = startTime.addingTimeInterval(TimeInterval(seconds)).timeIntervalSince(now)
+        return left <= 0 ? .exceeded : .remaining(left)
+    }
+}

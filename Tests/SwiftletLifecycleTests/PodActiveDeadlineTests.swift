@@ -1,0 +1,35 @@
+import Foundation
+import SwiftletKube
+import XCTest
+
+@testable import SwiftletLifecycle
+
+final class PodActiveDeadlineTests: XCTestCase {
+    func testVerdicts() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var bounded = makePod()
+        bounded.spec.activeDeadlineSeconds = 30
+        var always = makePod()
+        always.spec.restartPolicy = .always
+        always.spec.activeDeadlineSeconds = 30
+        let cases: [(String, Pod, Date?, TimeInterval, PodActiveDeadline.Verdict)] = [
+            ("no deadline", makePod(), start, 3600, .none),
+            ("no start time yet", bounded, nil, 3600, .none),
+            ("just started", bounded, start, 0, .remaining(30)),
+            ("before", bounded, start, 29.5, .remaining(0.5)),
+            ("exactly at", bounded, start, 30, .exceeded),
+            ("after", bounded, start, 31, .exceeded),
+            ("restartPolicy does not matter", always, start, 45, .exceeded),
+            ("start time in the future (clock stepped back)", bounded, start, -10, .remaining(40)),
+        ]
+        for (name, pod, startTime, elapsed, expected) in cases {
+            let verdict = PodActiveDeadline.verdict(pod: pod, startTime: startTime, now: start.addingTimeInterval(elapsed))
+            XCTAssertEqual(verdict, expected, name)
+        }
+    }
+
+    func testKubeletTexts() {
+        XCTAssertEqual(PodActiveDeadline.reason, "DeadlineExceeded")
+        XCTAssertEqual(PodActiveDeadline.message, "Pod was active on the node longer than the specified deadline")
+    }
+}
