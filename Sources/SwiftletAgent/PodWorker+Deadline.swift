@@ -28,9 +28,15 @@ extension PodWorker {
     /// After each sync: wakes the worker at the deadline (replacing a wake-up armed for another
     /// time), and records the start time once the run directory exists.
     func armActiveDeadline() async {
-        guard !gone, !finished, deletionGrace == nil, pod.spec.activeDeadlineSeconds != nil,
-            let start = status?.startTime?.date
-        else { return }
+        guard pod.spec.activeDeadlineSeconds != nil else { return }
+        guard !gone, !finished, deletionGrace == nil, let start = status?.startTime?.date else {
+            // A finished or terminating pod has no deadline left to enforce.
+            if gone || finished || deletionGrace != nil {
+                deadlineWake?.task.cancel()
+                deadlineWake = nil
+            }
+            return
+        }
         if recordedStartTime != start, runtime.podFileExists(uid: uid) {
             let path = runtime.runDirectory(uid: uid).path + "/" + Self.startTimeFileName
             let text = "\(start.timeIntervalSince1970)\n"
