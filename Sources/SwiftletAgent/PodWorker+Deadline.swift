@@ -47,7 +47,7 @@ extension PodWorker {
         let deadline = start.addingTimeInterval(TimeInterval(pod.spec.activeDeadlineSeconds ?? 0))
         guard deadlineWake?.at != deadline else { return }
         deadlineWake?.task.cancel()
-        let seconds = max(deadline.timeIntervalSinceNow, 0) + 0.001
+        let seconds = PodActiveDeadline.wait(pod: pod, startTime: start, now: Date()) + 0.001
         deadlineWake = (
             deadline,
             Task { [weak self] in
@@ -60,10 +60,7 @@ extension PodWorker {
 
     /// The start time a previous agent recorded for a pod (nil when none or unreadable).
     static func readStartTime(runDirectory: String) -> Date? {
-        guard let data = FileManager.default.contents(atPath: runDirectory + "/" + startTimeFileName),
-            let seconds = Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-            seconds.isFinite
-        else { return nil }
-        return Date(timeIntervalSince1970: seconds)
+        guard let data = FileManager.default.contents(atPath: runDirectory + "/" + startTimeFileName) else { return nil }
+        return PodActiveDeadline.recordedStartTime(String(decoding: data, as: UTF8.self), now: Date())
     }
 }

@@ -24,4 +24,26 @@ public enum PodActiveDeadline {
         let left = startTime.addingTimeInterval(TimeInterval(seconds)).timeIntervalSince(now)
         return left <= 0 ? .exceeded : .remaining(left)
     }
+
+    /// The longest single wait for a deadline: `activeDeadlineSeconds` is at most 2^31 - 1, and a
+    /// longer delay (from a start time far off) would overflow the nanoseconds of a sleep.
+    public static let longestWait: TimeInterval = TimeInterval(Int32.max)
+
+    /// Seconds from `now` until the deadline of a pod started at `startTime`, clamped to
+    /// `0...longestWait`.
+    public static func wait(pod: Pod, startTime: Date, now: Date) -> TimeInterval {
+        let left = startTime.addingTimeInterval(TimeInterval(pod.spec.activeDeadlineSeconds ?? 0)).timeIntervalSince(now)
+        return min(max(left, 0), longestWait)
+    }
+
+    /// A start time recorded by an earlier agent (epoch seconds as text). A value that cannot be a
+    /// start time of this pod — not a number, before 1970, or more than a minute ahead of `now` — is
+    /// damaged state and counts as none, so the pod's clock starts again instead of the agent
+    /// carrying a date it cannot encode or a deadline that never comes.
+    public static func recordedStartTime(_ text: String, now: Date) -> Date? {
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), seconds.isFinite,
+            seconds > 0, seconds <= now.timeIntervalSince1970 + 60
+        else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
 }

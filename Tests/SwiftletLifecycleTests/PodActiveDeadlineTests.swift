@@ -28,6 +28,25 @@ final class PodActiveDeadlineTests: XCTestCase {
         }
     }
 
+    func testWaitIsClamped() {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        var pod = makePod()
+        pod.spec.activeDeadlineSeconds = 30
+        XCTAssertEqual(PodActiveDeadline.wait(pod: pod, startTime: now, now: now), 30)
+        XCTAssertEqual(PodActiveDeadline.wait(pod: pod, startTime: now.addingTimeInterval(-60), now: now), 0)
+        XCTAssertEqual(
+            PodActiveDeadline.wait(pod: pod, startTime: Date(timeIntervalSince1970: 1e300), now: now), PodActiveDeadline.longestWait)
+    }
+
+    func testRecordedStartTimeRejectsDamagedState() {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        XCTAssertEqual(PodActiveDeadline.recordedStartTime("999990.5\n", now: now), Date(timeIntervalSince1970: 999_990.5))
+        XCTAssertEqual(PodActiveDeadline.recordedStartTime("1000030", now: now), Date(timeIntervalSince1970: 1_000_030))
+        for damaged in ["", "abc", "nan", "inf", "-5", "0", "1e300", "1000061", "12 34"] {
+            XCTAssertNil(PodActiveDeadline.recordedStartTime(damaged, now: now), damaged)
+        }
+    }
+
     func testKubeletTexts() {
         XCTAssertEqual(PodActiveDeadline.reason, "DeadlineExceeded")
         XCTAssertEqual(PodActiveDeadline.message, "Pod was active on the node longer than the specified deadline")
