@@ -24,11 +24,15 @@ extension Agent {
     }
 
     /// Run directories without a readable `pod.json`: a pod a source still wants (same UID) gets the
-    /// file rewritten and keeps its sandbox; any other is torn down by UID, as a deleted pod is.
+    /// file rewritten and keeps its sandbox (one that never had a sandbox is left as it is); any
+    /// other is torn down by UID, as a deleted pod is.
     func handleUnreadableSandboxes() async {
         let runtime = self.runtime
         for sandbox in await offload({ runtime.unreadableSandboxes() }) {
             if let pod = published[sandbox.uid], workers[sandbox.uid] != nil {
+                // No sandbox was ever made for it (rejected, or waiting for admission): nothing to
+                // repair, and a `pod.json` would make the next agent take it for admitted.
+                guard sandbox.sandboxStarted else { continue }
                 logger.error("sandbox record \(sandbox.problem); rewritten from the desired pod \(pod.key)")
                 do { try runtime.rewritePodFile(pod) } catch { logger.error("cannot rewrite the record of \(pod.key): \(error)") }
             } else {

@@ -96,18 +96,11 @@ public actor Agent {
         // Before any pod records one, so counts go on from the stored events.
         await events.restore()
         let found = await offload { runtime.sandboxPods() }
-        for pod in found {
-            adoptable[pod.uid] = pod
-            let path = runtime.runDirectory(uid: pod.uid).path + "/final-status.json"
-            if let data = FileManager.default.contents(atPath: path), let status = try? KubeJSON.decode(PodStatus.self, from: data) {
-                adoptableStatus[pod.uid] = status
-            } else if let start = PodWorker.readStartTime(runDirectory: runtime.runDirectory(uid: pod.uid).path) {
-                // A running pod's activeDeadlineSeconds counts from its original start.
-                var status = PodStatus(phase: .pending)
-                status.startTime = KubeTime(start)
-                adoptableStatus[pod.uid] = status
-            }
-        }
+        for pod in found { adoptable[pod.uid] = pod }
+        // Every pod's run directory, with a sandbox or not (a pod rejected at admission has none),
+        // keeps its start time and final status: the pod is published as it was, not started anew.
+        let recorded = await offload { runtime.podRunDirectoryUIDs().map { ($0, PodWorker.recordedStatus(runDirectory: runtime.runDirectory(uid: $0).path)) } }
+        for case let (uid, status?) in recorded { adoptableStatus[uid] = status }
         if let dir = configuration.manifestDirectory {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             manifestWatch = try? watcher.add(

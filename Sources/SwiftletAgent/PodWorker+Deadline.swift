@@ -5,12 +5,9 @@ import SwiftletLifecycle
 /// `spec.activeDeadlineSeconds`: the kubelet's activeDeadlineHandler. It is both a sync handler
 /// (a pod past its deadline fails) and a sync-loop handler (the kubelet syncs such a pod on its
 /// next 1 s loop). Here the worker arms its own wake-up at the deadline instead, since the
-/// housekeeping tick leaves steady pods alone, and records the pod's start time in its run
-/// directory so a restarted agent counts from the original start.
+/// housekeeping tick leaves steady pods alone. The deadline counts from `status.startTime`, which
+/// a restarted agent reads back from the pod's start-time record (PodWorker+StartTime).
 extension PodWorker {
-    /// Epoch seconds of the pod's `status.startTime`, in its run directory.
-    static let startTimeFileName = "start-time"
-
     /// Kills the pod and fails it with `DeadlineExceeded` when its deadline has passed; true when it did.
     /// The kubelet records a Normal event and terminates every container (sidecars too) with the
     /// pod's grace period, as for any pod that reached a terminal phase.
@@ -25,8 +22,7 @@ extension PodWorker {
         return true
     }
 
-    /// After each sync: wakes the worker at the deadline (replacing a wake-up armed for another
-    /// time), and records the start time once the run directory exists.
+    /// After each sync: wakes the worker at the deadline (replacing a wake-up armed for another time).
     func armActiveDeadline() async {
         guard pod.spec.activeDeadlineSeconds != nil else { return }
         guard !gone, !finished, deletionGrace == nil, let start = status?.startTime?.date else {
@@ -37,17 +33,11 @@ extension PodWorker {
             }
             return
         }
-        if recordedStartTime != start, runtime.podFileExists(uid: uid) {
-            let path = runtime.runDirectory(uid: uid).path + "/" + Self.startTimeFileName
-            let text = "\(start.timeIntervalSince1970)\n"
-            if await offload({ FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }) {
-                recordedStartTime = start
-            }
-        }
         let deadline = start.addingTimeInterval(TimeInterval(pod.spec.activeDeadlineSeconds ?? 0))
         guard deadlineWake?.at != deadline else { return }
         deadlineWake?.task.cancel()
-        let seconds = PodActiveDeadline.wait(pod: pod, startTime: start, now: Date()) + 0.001
+        guard let wait = PodActiveDeadline.wait(pod: pod, startTime: start, now: Date()) else { return }
+        let seconds = wait + 0.001
         deadlineWake = (
             deadline,
             Task { [weak self] in
@@ -56,11 +46,5 @@ extension PodWorker {
                 await self?.requestSync()
             }
         )
-    }
-
-    /// The start time a previous agent recorded for a pod (nil when none or unreadable).
-    static func readStartTime(runDirectory: String) -> Date? {
-        guard let data = FileManager.default.contents(atPath: runDirectory + "/" + startTimeFileName) else { return nil }
-        return PodActiveDeadline.recordedStartTime(String(decoding: data, as: UTF8.self), now: Date())
     }
 }

@@ -224,7 +224,7 @@ extension PodWorker {
         finished = true
         status = computeStatus(await observe(), deleting: true)
         if let status, let data = try? KubeJSON.encode(status) {
-            let path = runtime.runDirectory(uid: uid).path + "/final-status.json"
+            let path = runtime.runDirectory(uid: uid).path + "/" + Self.finalStatusFileName
             _ = await offload { FileManager.default.createFile(atPath: path, contents: data) }
         }
         await publishCurrent()

@@ -111,6 +111,11 @@ actor PodWorker {
         self.startBackoff = RestartBackoff(initial: backoffInitial, maximum: backoffMaximum)
         self.status = adoptedStatus
         if let phase = adoptedStatus?.phase, phase.isTerminal { finished = true }
+        // A pod rejected at admission stays rejected (the kubelet never re-admits a terminal pod).
+        if let rejection = adoptedStatus.flatMap(AdmissionRejection.rejection(in:)) {
+            terminalReason = rejection.reason
+            evictionMessage = rejection.message
+        }
     }
 
     /// Asks for a sync; returns at once.
@@ -128,6 +133,7 @@ actor PodWorker {
             syncAgain = false
             let started = ContinuousClock.now
             await sync()
+            await recordStartTime()
             await armActiveDeadline()
             hasSynced = true
             ticksSinceSync = 0

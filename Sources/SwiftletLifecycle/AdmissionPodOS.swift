@@ -30,7 +30,18 @@ public enum AdmissionRejection {
     }
 
     /// The pod status message of a rejection (`rejectPod`'s prefix).
-    public static func statusMessage(_ message: String) -> String { "Pod was rejected: " + message }
+    public static func statusMessage(_ message: String) -> String { statusMessagePrefix + message }
+
+    static let statusMessagePrefix = "Pod was rejected: "
+
+    /// The reason and bare message of a status `rejectedPodStatus` made (a restarted agent reads
+    /// the final status back and keeps the pod rejected); nil for any other status.
+    public static func rejection(in status: PodStatus) -> (reason: String, message: String)? {
+        guard status.phase == .failed, status.containerStatuses == nil, let reason = status.reason,
+            let message = status.message, message.hasPrefix(statusMessagePrefix)
+        else { return nil }
+        return (reason, String(message.dropFirst(statusMessagePrefix.count)))
+    }
 }
 
 extension PodStatusComputer {

@@ -29,21 +29,13 @@ public enum PodActiveDeadline {
     /// longer delay (from a start time far off) would overflow the nanoseconds of a sleep.
     public static let longestWait: TimeInterval = TimeInterval(Int32.max)
 
-    /// Seconds from `now` until the deadline of a pod started at `startTime`, clamped to
-    /// `0...longestWait`.
-    public static func wait(pod: Pod, startTime: Date, now: Date) -> TimeInterval {
-        let left = startTime.addingTimeInterval(TimeInterval(pod.spec.activeDeadlineSeconds ?? 0)).timeIntervalSince(now)
-        return min(max(left, 0), longestWait)
-    }
-
-    /// A start time recorded by an earlier agent (epoch seconds as text). A value that cannot be a
-    /// start time of this pod — not a number, before 1970, or more than a minute ahead of `now` — is
-    /// damaged state and counts as none, so the pod's clock starts again instead of the agent
-    /// carrying a date it cannot encode or a deadline that never comes.
-    public static func recordedStartTime(_ text: String, now: Date) -> Date? {
-        guard let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), seconds.isFinite,
-            seconds > 0, seconds <= now.timeIntervalSince1970 + 60
-        else { return nil }
-        return Date(timeIntervalSince1970: seconds)
+    /// Seconds from `now` until the deadline of a pod started at `startTime` (nil when no deadline
+    /// applies): the `verdict`'s remaining time, 0 once exceeded, clamped to `longestWait`.
+    public static func wait(pod: Pod, startTime: Date, now: Date) -> TimeInterval? {
+        switch verdict(pod: pod, startTime: startTime, now: now) {
+        case .none: nil
+        case .exceeded: 0
+        case .remaining(let left): min(left, longestWait)
+        }
     }
 }

@@ -10,20 +10,31 @@ extension PodRuntime {
     public struct UnreadableSandbox: Sendable {
         public var uid: String
         public var problem: String
+        /// Sandbox creation began here (it makes `containers/` before it writes `pod.json`). A run
+        /// directory without it never had a sandbox: it only holds the records the agent keeps for
+        /// every pod (status watch, start time, a rejection's final status).
+        public var sandboxStarted: Bool
+    }
+
+    /// The UIDs of every pod run directory, with a sandbox record or not.
+    public func podRunDirectoryUIDs() -> [String] {
+        FileIO.list(configuration.podsRunDirectory)
     }
 
     /// Run directories whose `pod.json` is missing or does not decode, with what is wrong.
     public func unreadableSandboxes() -> [UnreadableSandbox] {
         FileIO.list(configuration.podsRunDirectory).compactMap { uid in
-            let path = runDirectory(uid: uid).podFile
+            let dir = runDirectory(uid: uid)
+            let path = dir.podFile
+            let started = FileIO.exists(dir.containersDir)
             guard let data = FileManager.default.contents(atPath: path) else {
-                return UnreadableSandbox(uid: uid, problem: "\(path): missing")
+                return UnreadableSandbox(uid: uid, problem: "\(path): missing", sandboxStarted: started)
             }
             do {
                 _ = try KubeJSON.decode(Pod.self, from: data)
                 return nil
             } catch {
-                return UnreadableSandbox(uid: uid, problem: "\(path): \(error)")
+                return UnreadableSandbox(uid: uid, problem: "\(path): \(error)", sandboxStarted: true)
             }
         }
     }

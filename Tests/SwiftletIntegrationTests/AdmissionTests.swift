@@ -39,4 +39,43 @@ final class AdmissionTests: IntegrationTestCase {
             _ = try harness.client.deletePod(namespace: "default", name: name, gracePeriodSeconds: 0)
         }
     }
+
+    /// The kubelet never re-admits a pod that is already Failed: after a kill -9 the rejected pod
+    /// is published with the status it had (reason, message, start time, condition time), and no
+    /// second rejection event is recorded.
+    func testRejectedPodStaysRejectedAcrossAnAgentRestart() throws {
+        var pod = DaemonHarness.sleeper("windows-restart")
+        pod.spec.os = PodOS(name: "windows")
+        _ = try harness.client.createPod(pod)
+        let rejected = try harness.waitForPod("windows-restart", "rejected") { $0.status?.phase == .failed }
+        let rejections: () -> [Event] = {
+            ((try? self.harness.client.listEvents(namespace: "default").items) ?? []).filter {
+                $0.involvedObject.uid == rejected.uid && $0.reason == "PodOSNotSupported"
+            }
+        }
+        try harness.waitFor("the PodOSNotSupported event", timeout: 10) { !rejections().isEmpty }
+        // Events reach their file a moment after they are recorded; a kill -9 before would lose it.
+        try harness.waitFor("the event in the events file", timeout: 10) {
+            let text = (try? String(contentsOfFile: self.harness.state + "/events/events.jsonl", encoding: .utf8)) ?? ""
+            return text.contains("PodOSNotSupported")
+        }
+        harness.kill9()
+        // Start times are whole seconds: a second rejection would stamp a new one.
+        let later = (rejected.status?.startTime?.date ?? Date()).addingTimeInterval(1.5)
+        Thread.sleep(forTimeInterval: max(later.timeIntervalSinceNow, 0))
+        try harness.start()
+        let first = try XCTUnwrap(harness.pod("windows-restart"), "published at start")
+        XCTAssertEqual(first.status, rejected.status, "the rejected status as it was, from the first publication on")
+        // A pod admitted after the restart has been synced; the rejected one's first sync is done by then.
+        _ = try harness.client.createPod(DaemonHarness.sleeper("after-restart"))
+        _ = try harness.waitForRunning("after-restart")
+        XCTAssertEqual(harness.pod("windows-restart")?.status, rejected.status)
+        XCTAssertEqual(rejections().map(\.count), [1], "one rejection event, counted once")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(rejected.uid)/pause"), "still no sandbox")
+        for name in ["windows-restart", "after-restart"] {
+            _ = try harness.client.deletePod(namespace: "default", name: name, gracePeriodSeconds: 0)
+            try harness.waitForGone(name)
+        }
+    }
 }
+

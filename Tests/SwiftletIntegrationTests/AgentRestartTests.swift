@@ -55,4 +55,39 @@ final class AgentRestartTests: IntegrationTestCase {
         XCTAssertEqual(restarted.uid, quitter.uid)
         XCTAssertEqual(restarted.status?.containerStatuses?.first?.lastState.terminated?.reason, "Error")
     }
+
+    /// `status.startTime` lives in the API server on Kubernetes and survives kubelet restarts; here
+    /// every pod's run directory keeps it: a running pod without a deadline, and a pod that never
+    /// got a sandbox (waiting for cpu it will not get) keep theirs across a kill -9.
+    func testStartTimeSurvivesAnAgentRestart() throws {
+        _ = try harness.client.createPod(DaemonHarness.sleeper("timed"))
+        var greedy = DaemonHarness.sleeper("greedy")
+        greedy.spec.containers[0].resources = ResourceRequirements(requests: ["cpu": Quantity(100_000)])
+        _ = try harness.client.createPod(greedy)
+        let running = try harness.waitForRunning("timed")
+        let waiting = try harness.waitForPod("greedy", "OutOfcpu") { $0.status?.reason == "OutOfcpu" }
+        let starts = [try XCTUnwrap(running.status?.startTime), try XCTUnwrap(waiting.status?.startTime)]
+        harness.kill9()
+        // Start times are whole seconds: a new one would differ from the old.
+        let later = (starts.map(\.date).max() ?? Date()).addingTimeInterval(1.5)
+        Thread.sleep(forTimeInterval: max(later.timeIntervalSinceNow, 0))
+        try harness.start()
+        let readopted = try harness.waitForRunning("timed")
+        let stillWaiting = try harness.waitForPod("greedy", "OutOfcpu again") { $0.status?.reason == "OutOfcpu" }
+        XCTAssertEqual(readopted.uid, running.uid)
+        XCTAssertEqual(readopted.status?.startTime, starts[0], "the running pod's original start time")
+        XCTAssertEqual(stillWaiting.status?.startTime, starts[1], "the waiting pod's original start time")
+        // A second restart does not take the waiting pod, which never had a sandbox, for admitted.
+        harness.kill9()
+        try harness.start()
+        let again = try harness.waitForPod("greedy", "OutOfcpu after a second restart") { $0.status?.reason == "OutOfcpu" }
+        XCTAssertEqual(again.status?.startTime, starts[1])
+        XCTAssertEqual(again.status?.phase, .pending)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(waiting.uid)/pod.json"), "no sandbox record")
+        for name in ["timed", "greedy"] {
+            _ = try harness.client.deletePod(namespace: "default", name: name, gracePeriodSeconds: 0)
+            try harness.waitForGone(name)
+        }
+    }
 }
+

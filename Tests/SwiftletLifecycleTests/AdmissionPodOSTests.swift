@@ -71,4 +71,36 @@ final class AdmissionPodOSTests: XCTestCase {
         XCTAssertEqual(again.startTime, KubeTime(first))
         XCTAssertEqual(again.conditions?.first?.lastTransitionTime, KubeTime(first))
     }
+
+    /// A restarted agent keeps a rejected pod rejected: the status read back names its rejection,
+    /// and no other status (an eviction, a waiting pod, a deadline) does.
+    func testRejectionIsRecognisedInAStatusReadBack() throws {
+        var pod = makePod()
+        pod.spec.os = PodOS(name: "windows")
+        let message = "Failed to admit pod as the OS field doesn't match node OS"
+        let rejected = PodStatusComputer.rejectedPodStatus(
+            pod: pod, reason: "PodOSNotSupported", message: message, previous: nil, now: Date(timeIntervalSince1970: 1_000_000))
+        let decoded = try KubeJSON.decode(PodStatus.self, from: try KubeJSON.encode(rejected))
+        let rejection = try XCTUnwrap(AdmissionRejection.rejection(in: decoded))
+        XCTAssertEqual(rejection.reason, "PodOSNotSupported")
+        XCTAssertEqual(rejection.message, message)
+        XCTAssertEqual(
+            PodStatusComputer.rejectedPodStatus(
+                pod: pod, reason: rejection.reason, message: rejection.message, previous: decoded, now: Date()),
+            decoded, "recomputed from the rejection read back, the status is the same")
+
+        var waiting = PodStatus(phase: .pending)
+        waiting.reason = "OutOfcpu"
+        waiting.message = AdmissionRejection.statusMessage("Node didn't have enough resource: cpu")
+        var evicted = PodStatus(phase: .failed)
+        evicted.reason = "Evicted"
+        evicted.message = "Usage of EmptyDir volume \"v\" exceeds the limit \"1Mi\". "
+        evicted.containerStatuses = []
+        var deadline = PodStatus(phase: .failed)
+        deadline.reason = PodActiveDeadline.reason
+        deadline.message = PodActiveDeadline.message
+        for (name, status) in [("waiting", waiting), ("evicted", evicted), ("deadline", deadline), ("bare", PodStatus(phase: .failed))] {
+            XCTAssertNil(AdmissionRejection.rejection(in: status), name)
+        }
+    }
 }

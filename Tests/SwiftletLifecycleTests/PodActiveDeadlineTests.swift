@@ -36,14 +36,17 @@ final class PodActiveDeadlineTests: XCTestCase {
         XCTAssertEqual(PodActiveDeadline.wait(pod: pod, startTime: now.addingTimeInterval(-60), now: now), 0)
         XCTAssertEqual(
             PodActiveDeadline.wait(pod: pod, startTime: Date(timeIntervalSince1970: 1e300), now: now), PodActiveDeadline.longestWait)
+        XCTAssertNil(PodActiveDeadline.wait(pod: makePod(), startTime: now, now: now), "no deadline, no wait")
     }
 
-    func testRecordedStartTimeRejectsDamagedState() {
+    func testStartTimeRecordRoundTripsAndRejectsDamagedState() {
         let now = Date(timeIntervalSince1970: 1_000_000)
-        XCTAssertEqual(PodActiveDeadline.recordedStartTime("999990.5\n", now: now), Date(timeIntervalSince1970: 999_990.5))
-        XCTAssertEqual(PodActiveDeadline.recordedStartTime("1000030", now: now), Date(timeIntervalSince1970: 1_000_030))
+        XCTAssertEqual(PodStartTimeRecord.startTime("999990.5\n", now: now), Date(timeIntervalSince1970: 999_990.5))
+        XCTAssertEqual(PodStartTimeRecord.startTime("1000030", now: now), Date(timeIntervalSince1970: 1_000_030))
+        let start = Date(timeIntervalSince1970: 999_123.25)
+        XCTAssertEqual(PodStartTimeRecord.startTime(PodStartTimeRecord.text(start), now: now), start)
         for damaged in ["", "abc", "nan", "inf", "-5", "0", "1e300", "1000061", "12 34"] {
-            XCTAssertNil(PodActiveDeadline.recordedStartTime(damaged, now: now), damaged)
+            XCTAssertNil(PodStartTimeRecord.startTime(damaged, now: now), damaged)
         }
     }
 
