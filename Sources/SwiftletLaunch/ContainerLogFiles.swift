@@ -1,7 +1,8 @@
 import SwiftletSystem
 
 /// The files of one container attempt's CRI log: the live `<attempt>.log` that swiftlet-pause appends
-/// to, and the rotated ones beside it, `<attempt>.log.<YYYYMMDD-hhmmss>` (the kubelet's naming, UTC).
+/// to, and the rotated ones beside it, `<attempt>.log.<YYYYMMDD-hhmmss>` (the kubelet's naming, in
+/// the node's local time as the kubelet's container log manager stamps them).
 /// Shared by the writer (swiftlet-pause rotates) and the readers (which follow across rotations).
 public enum ContainerLogFiles {
     /// The rotation policy: `containerLogMaxSize` bytes (0: never rotate) and `containerLogMaxFiles`
@@ -31,10 +32,11 @@ public enum ContainerLogFiles {
         }
     }
 
-    /// `20261127-051500` for a time in seconds since the epoch (UTC).
-    public static func stamp(seconds: Int64) -> String {
-        // RFC3339.format gives `2026-11-27T05:15:00Z`; keep the digits.
-        let digits = RFC3339.format(seconds: seconds, nanoseconds: nil).filter { $0.isNumber }
+    /// `20261127-051500` for a time in seconds since the epoch, in the zone `utcOffset` seconds east
+    /// of UTC (the kubelet formats `clock.Now()`, local time, with `20060102-150405`).
+    public static func stamp(seconds: Int64, utcOffset: Int64) -> String {
+        // RFC3339.format gives `2026-11-27T05:15:00Z` for the shifted time; keep the digits.
+        let digits = RFC3339.format(seconds: seconds + utcOffset, nanoseconds: nil).filter { $0.isNumber }
         return String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6))
     }
 
@@ -66,9 +68,10 @@ public enum ContainerLogFiles {
             .sorted { $0.1 < $1.1 }.map(\.0)
     }
 
-    /// The name the live file gets when rotated at `seconds`, not colliding with `existing`.
-    public static func rotatedName(base: String, seconds: Int64, existing: [String]) -> String {
-        let stamp = stamp(seconds: seconds)
+    /// The name the live file gets when rotated at `seconds` (local time `utcOffset` seconds east of
+    /// UTC), not colliding with `existing`.
+    public static func rotatedName(base: String, seconds: Int64, utcOffset: Int64, existing: [String]) -> String {
+        let stamp = stamp(seconds: seconds, utcOffset: utcOffset)
         let taken = Set(existing.compactMap { order(of: $0, base: base) }.filter { $0.stamp == stamp }.map(\.sequence))
         guard !taken.isEmpty else { return base + "." + stamp }
         return base + "." + stamp + "." + String((taken.max() ?? 0) + 1)

@@ -54,7 +54,10 @@ final class ContainerLogWriter {
             unlink(dir + "/" + old)
             names.removeAll { $0 == old }
         }
-        let rotated = dir + "/" + ContainerLogFiles.rotatedName(base: base, seconds: WallTime.now().seconds, existing: names)
+        let now = WallTime.now().seconds
+        let rotated =
+            dir + "/"
+            + ContainerLogFiles.rotatedName(base: base, seconds: now, utcOffset: LocalTime.utcOffset(atSeconds: now), existing: names)
         guard rename(path, rotated) == 0 else { return }
         guard let newFD = try? ContainerLogWriter.open(path) else {
             _ = rename(rotated, path)

@@ -55,7 +55,7 @@ extension PodRuntime {
         let launcher: pid_t
         do {
             launcher = try Spawn.spawn(
-                path: configuration.pausePath, arguments: arguments, environment: [],
+                path: configuration.pausePath, arguments: arguments, environment: Self.pauseEnvironment(),
                 stdout: .fd(pipe.write), stderr: stderrFD >= 0 ? .fd(stderrFD) : .null)
         } catch {
             close(pipe.read)
@@ -88,6 +88,13 @@ extension PodRuntime {
             throw RuntimeError("CreatePodSandboxError", "failed to create pod sandbox: \(error)")
         }
         return SandboxHandle(identity: identity, runDirectory: dir, podIPs: podIPs, warnings: warnings, notes: notes)
+    }
+
+    /// The pause process gets nothing of the agent's environment but `TZ`: it stamps rotated logs
+    /// in the agent's local time, as the kubelet's log manager stamps them in its own.
+    static func pauseEnvironment() -> [String] {
+        guard let zone = getenv("TZ") else { return [] }
+        return ["TZ=" + String(cString: zone)]
     }
 
     /// The pause process of a pod, when it is still the same live process that was recorded.

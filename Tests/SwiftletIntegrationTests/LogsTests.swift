@@ -104,6 +104,39 @@ final class LogsTests: IntegrationTestCase {
 
     /// The agent gzips every rotated file but each run's newest (the kubelet's log manager), and
     /// `logs` and `logs --previous` still read every line once, in order, through the `.gz` files.
+    /// Rotated logs are stamped in the node's local time, as the kubelet's log manager formats
+    /// `clock.Now()`: with the daemon in UTC+5:30 (a POSIX TZ, no zone files needed) every stamp
+    /// is the rotation's time shifted by 5 h 30 min, whatever the machine's own zone.
+    func testRotatedLogNamesAreStampedInTheAgentsLocalTime() throws {
+        harness.stop()
+        harness.environment["TZ"] = "SWL-5:30"
+        try harness.start(daemonArguments)
+        let before = Int64(Date().timeIntervalSince1970)
+        var pod = DaemonHarness.sleeper("tzpod", command: ["sh", "-c", "head -c 4000 /dev/zero | tr '\\0' y; echo; exec sleep 3600"])
+        pod.spec.restartPolicy = .never
+        let created = try harness.client.createPod(pod)
+        let dir = harness.logs + "/default_tzpod_\(created.uid)/main"
+        let rotated: () -> [String] = {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("0.log.") }
+        }
+        try harness.waitFor("the log to be rotated", timeout: 30) { rotated().count >= 2 }
+        let after = Int64(Date().timeIntervalSince1970) + 1
+        let offset: Int64 = 5 * 3600 + 30 * 60
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(secondsFromGMT: Int(offset))
+        format.dateFormat = "yyyyMMdd-HHmmss"
+        for name in rotated() {
+            let stamp = String(name.dropFirst("0.log.".count).prefix(15))
+            let at = try XCTUnwrap(format.date(from: stamp), name)
+            XCTAssertTrue(
+                (before...after).contains(Int64(at.timeIntervalSince1970)),
+                "\(name): stamped in UTC+5:30 between \(before) and \(after), got \(Int64(at.timeIntervalSince1970))")
+        }
+        _ = try harness.client.deletePod(namespace: "default", name: "tzpod", gracePeriodSeconds: 0)
+        try harness.waitForGone("tzpod")
+    }
+
     func testRotatedLogsAreCompressedAndStillRead() throws {
         let lines = 400
         try harness.write(

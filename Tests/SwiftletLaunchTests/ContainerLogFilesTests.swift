@@ -3,9 +3,17 @@ import SwiftletLaunch
 import XCTest
 
 final class ContainerLogFilesTests: XCTestCase {
-    func testStampIsTheKubeletsFormatInUTC() {
-        XCTAssertEqual(ContainerLogFiles.stamp(seconds: 0), "19700101-000000")
-        XCTAssertEqual(ContainerLogFiles.stamp(seconds: 1_795_756_500), "20261127-051500")
+    func testStampIsTheKubeletsFormatInLocalTime() {
+        let cases: [(Int64, Int64, String)] = [
+            (0, 0, "19700101-000000"),
+            (1_795_756_500, 0, "20261127-051500"),
+            (1_795_756_500, 19_800, "20261127-104500"),  // UTC+5:30
+            (1_795_756_500, -36_000, "20261126-191500"),  // UTC-10, the day before
+            (1_798_761_599, 3_600, "20270101-005959"),  // UTC+1 across a year
+        ]
+        for (seconds, offset, stamp) in cases {
+            XCTAssertEqual(ContainerLogFiles.stamp(seconds: seconds, utcOffset: offset), stamp, "\(seconds) \(offset)")
+        }
     }
 
     func testRotatedFilesSortOldestFirstWithSequencesAndCompression() {
@@ -24,13 +32,13 @@ final class ContainerLogFilesTests: XCTestCase {
 
     func testRotatedNameAvoidsCollisionsWithinOneSecond() {
         let t: Int64 = 1_795_756_500
-        XCTAssertEqual(ContainerLogFiles.rotatedName(base: "0.log", seconds: t, existing: ["0.log"]), "0.log.20261127-051500")
+        XCTAssertEqual(ContainerLogFiles.rotatedName(base: "0.log", seconds: t, utcOffset: 0, existing: ["0.log"]), "0.log.20261127-051500")
         XCTAssertEqual(
-            ContainerLogFiles.rotatedName(base: "0.log", seconds: t, existing: ["0.log", "0.log.20261127-051500"]),
+            ContainerLogFiles.rotatedName(base: "0.log", seconds: t, utcOffset: 0, existing: ["0.log", "0.log.20261127-051500"]),
             "0.log.20261127-051500.1")
         XCTAssertEqual(
             ContainerLogFiles.rotatedName(
-                base: "0.log", seconds: t, existing: ["0.log.20261127-051500", "0.log.20261127-051500.1"]),
+                base: "0.log", seconds: t, utcOffset: 0, existing: ["0.log.20261127-051500", "0.log.20261127-051500.1"]),
             "0.log.20261127-051500.2")
     }
 
