@@ -98,16 +98,17 @@ public struct CronJob: KubeObject {
         let schedule = spec.schedule
         if schedule.isEmpty {
             errs.append(.required("spec.schedule", ""))
-        } else if schedule.contains("TZ") {
-            errs.append(.invalid("spec.schedule", .string(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
         } else {
+            // `validateScheduleFormat`: the parse's error, and then, independently, the TZ refusal,
+            // so a schedule wrong both ways reports both.
             do { _ = try CronSchedule(parsing: schedule) } catch {
                 errs.append(.invalid("spec.schedule", .string(schedule), error.description))
             }
+            if schedule.contains("TZ") {
+                errs.append(.invalid("spec.schedule", .string(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+            }
         }
-        if let tz = spec.timeZone, Self.zone(tz) == nil {
-            errs.append(.invalid("spec.timeZone", .string(tz), "unknown time zone \(tz)"))
-        }
+        if let tz = spec.timeZone { errs += Self.validateTimeZone(tz) }
         if let s = spec.startingDeadlineSeconds, s < 0 {
             errs.append(.invalid("spec.startingDeadlineSeconds", .int(s), "must be greater than or equal to 0"))
         }
@@ -122,6 +123,25 @@ public struct CronJob: KubeObject {
             e.field = e.field.hasPrefix("spec.") ? "spec.jobTemplate." + e.field : "spec.jobTemplate." + e.field
             return e
         }
+        return errs
+    }
+
+    /// `validateTimeZone`: a non-empty IANA name, each part of `[A-Za-z.\-_0-9+]{1,14}`, not
+    /// `.`/`..` nor starting with `-`, not `Local` (any case), and loadable.
+    static func validateTimeZone(_ tz: String) -> [FieldError] {
+        guard !tz.isEmpty else { return [.invalid("spec.timeZone", .string(tz), "timeZone must be nil or non-empty string")] }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+")
+        for part in tz.split(separator: "/", omittingEmptySubsequences: false) {
+            if part == "." || part == ".." || part.hasPrefix("-") || part.isEmpty || part.count > 14 || !part.allSatisfy(allowed.contains) {
+                return [.invalid("spec.timeZone", .string(tz), "unknown time zone \(tz)")]
+            }
+        }
+        var errs: [FieldError] = []
+        if tz.lowercased() == "local" {
+            errs.append(
+                .invalid("spec.timeZone", .string(tz), "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"))
+        }
+        if let problem = GoLocation.loadError(tz) { errs.append(.invalid("spec.timeZone", .string(tz), problem)) }
         return errs
     }
 

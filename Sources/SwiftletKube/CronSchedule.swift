@@ -51,8 +51,27 @@ public struct CronSchedule: Hashable, Sendable {
 
     /// `Parser.Parse`: the text as given (no trimming: `@hourly ` is no descriptor), descriptors
     /// matched exactly, fields split at any white space (`strings.Fields`).
+    ///
+    /// A `TZ=<zone> ` or `CRON_TZ=<zone> ` prefix is read as the library reads it: the zone up to
+    /// the first space must load (Go's `time.LoadLocation`), the rest is the schedule. The zone
+    /// itself is not kept: CronJob validation refuses any schedule with `TZ` (the `timeZone` field
+    /// says where a schedule is read), and reports this parse's error next to that refusal. Without
+    /// a space the library slices out of range and panics; here the whole rest is the zone and no
+    /// fields follow.
     static func parse(_ spec: String) throws(ParseError) -> CronSchedule {
         if spec.isEmpty { throw ParseError(description: "empty spec string") }
+        guard spec.hasPrefix("TZ=") || spec.hasPrefix("CRON_TZ=") else { return try parseSchedule(spec) }
+        let afterEquals = spec.index(after: spec.firstIndex(of: "=") ?? spec.startIndex)
+        let space = spec.firstIndex(of: " ") ?? spec.endIndex
+        let zone = String(spec[afterEquals..<max(space, afterEquals)])
+        if let problem = GoLocation.loadError(zone) {
+            throw ParseError(description: "provided bad location \(zone): \(problem)")
+        }
+        return try parseSchedule(String(spec[space...]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The schedule after an optional zone prefix: a descriptor or five fields.
+    private static func parseSchedule(_ spec: String) throws(ParseError) -> CronSchedule {
         if spec.hasPrefix("@") {
             switch spec {
             case "@yearly", "@annually": return try parse("0 0 1 1 *")

@@ -225,6 +225,50 @@ final class CronJobControllerTests: XCTestCase {
         cj = cronJob()
         cj.spec.timeZone = "Mars/Olympus"
         XCTAssertEqual(cj.validate().map(\.description), [#"spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus"#])
+    }
+
+    /// `validateScheduleFormat` reports the parse's error and the TZ refusal independently, so a
+    /// schedule wrong in two ways reports both; robfig/cron reads the `TZ=` prefix's zone first.
+    func testScheduleWrongInTwoWaysReportsBoth() {
+        let tz = "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+        let cases: [(String, [String])] = [
+            ("TZ=Bad/Zone 61 * * * *", ["provided bad location Bad/Zone: unknown time zone Bad/Zone", tz]),
+            ("TZ=Bad/Zone 0 * * * *", ["provided bad location Bad/Zone: unknown time zone Bad/Zone", tz]),
+            ("TZ=UTC 61 * * * *", ["end of range (61) above maximum (59): 61", tz]),
+            ("CRON_TZ=UTC 0 * * *", ["expected exactly 5 fields, found 4: [0 * * *]", tz]),
+            ("TZ=UTC @every 1x", [#"failed to parse duration @every 1x: time: unknown unit "x" in duration "1x""#, tz]),
+            ("TZ=../etc 0 * * * *", ["provided bad location ../etc: time: invalid location name", tz]),
+            ("TZ=UTC", ["expected exactly 5 fields, found 0: []", tz]),
+            ("TZ=UTC 0 * * * *", [tz]),
+            ("CRON_TZ= @hourly", [tz]),
+            ("0 TZ * * *", [#"failed to parse int from TZ: strconv.Atoi: parsing "TZ": invalid syntax"#, tz]),
+        ]
+        for (schedule, messages) in cases {
+            XCTAssertEqual(
+                cronJob(schedule).validate().map(\.description),
+                messages.map { #"spec.schedule: Invalid value: "\#(schedule)": \#($0)"# }, schedule)
+        }
+    }
+
+    /// `validateTimeZone`'s checks and texts.
+    func testTimeZoneValidation() {
+        let cases: [(String, [String])] = [
+            ("UTC", []),
+            ("", ["timeZone must be nil or non-empty string"]),
+            ("Local", ["timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"]),
+            ("LOCAL", ["timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones", "unknown time zone LOCAL"]),
+            ("Etc//UTC", ["unknown time zone Etc//UTC"]),
+            ("../UTC", ["unknown time zone ../UTC"]),
+            ("Etc/-UTC", ["unknown time zone Etc/-UTC"]),
+            ("America/Argentina_Buenos", ["unknown time zone America/Argentina_Buenos"]),
+            ("Mars/Olympus", ["unknown time zone Mars/Olympus"]),
+        ]
+        for (zone, messages) in cases {
+            var cj = cronJob()
+            cj.spec.timeZone = zone
+            XCTAssertEqual(
+                cj.validate().map(\.description), messages.map { #"spec.timeZone: Invalid value: "\#(zone)": \#($0)"# }, zone)
+        }
         cj = cronJob()
         cj.spec.jobTemplate.spec.template?.spec.restartPolicy = .always
         XCTAssertEqual(
