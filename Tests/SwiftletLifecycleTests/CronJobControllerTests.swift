@@ -225,6 +225,13 @@ final class CronJobControllerTests: XCTestCase {
         cj = cronJob()
         cj.spec.timeZone = "Mars/Olympus"
         XCTAssertEqual(cj.validate().map(\.description), [#"spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus"#])
+        cj = cronJob()
+        cj.spec.jobTemplate.spec.template?.spec.restartPolicy = .always
+        XCTAssertEqual(
+            cj.validate().map(\.description),
+            [#"spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never""#])
+        XCTAssertEqual(cronJob().spec.successfulJobsHistoryLimit, 3)
+        XCTAssertEqual(cronJob().spec.failedJobsHistoryLimit, 1)
     }
 
     /// `validateScheduleFormat` reports the parse's error and the TZ refusal independently, so a
@@ -269,13 +276,6 @@ final class CronJobControllerTests: XCTestCase {
             XCTAssertEqual(
                 cj.validate().map(\.description), messages.map { #"spec.timeZone: Invalid value: "\#(zone)": \#($0)"# }, zone)
         }
-        cj = cronJob()
-        cj.spec.jobTemplate.spec.template?.spec.restartPolicy = .always
-        XCTAssertEqual(
-            cj.validate().map(\.description),
-            [#"spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never""#])
-        XCTAssertEqual(cronJob().spec.successfulJobsHistoryLimit, 3)
-        XCTAssertEqual(cronJob().spec.failedJobsHistoryLimit, 1)
     }
 
     func testSawCompletedJobForJobsThatLeftTheActiveList() {
