@@ -9,6 +9,8 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         case int(Int64)
         case bool(Bool)
         case null
+        /// A structured value (a struct, a list), which apimachinery prints as its JSON.
+        case json(String)
 
         public var description: String {
             switch self {
@@ -16,6 +18,7 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
             case .int(let i): return String(i)
             case .bool(let b): return b ? "true" : "false"
             case .null: return "null"
+            case .json(let text): return text
             }
         }
     }

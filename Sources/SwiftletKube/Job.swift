@@ -76,6 +76,8 @@ public struct Job: KubeObject {
         public var completionMode: CompletionMode?
         public var suspend: Bool?
         public var podReplacementPolicy: String?
+        /// When an Indexed Job counts as succeeded before all its indexes did (Job+SuccessPolicy).
+        public var successPolicy: SuccessPolicy?
 
         public init(
             parallelism: Int32? = nil, completions: Int32? = nil, backoffLimit: Int32? = nil, template: PodTemplateSpec? = nil
@@ -237,6 +239,7 @@ public struct Job: KubeObject {
             if let policy = spec.podFailurePolicy {
                 errs += validate(policy, template: template)
             }
+            if let policy = spec.successPolicy { errs += validate(policy) }
         } else {
             errs.append(.required("spec.template", ""))
         }
@@ -299,7 +302,7 @@ public struct Job: KubeObject {
     }
 
     /// The API server's Job update rules: the selector, the template (unless the Job is
-    /// suspended), completionMode and podFailurePolicy are immutable.
+    /// suspended), completionMode, podFailurePolicy and successPolicy are immutable.
     public func validateUpdate(from old: Job) -> [FieldError] {
         var errs: [FieldError] = []
         if spec.selector != old.spec.selector {
@@ -310,6 +313,9 @@ public struct Job: KubeObject {
         }
         if spec.podFailurePolicy != old.spec.podFailurePolicy {
             errs.append(.invalid("spec.podFailurePolicy", .string(""), "field is immutable"))
+        }
+        if spec.successPolicy != old.spec.successPolicy {
+            errs.append(.invalid("spec.successPolicy", Self.jsonValue(spec.successPolicy), "field is immutable"))
         }
         if spec.template != old.spec.template, !(old.isSuspended && old.status?.startTime == nil) {
             errs.append(.invalid("spec.template", .string(""), "field is immutable"))

@@ -154,6 +154,11 @@ public enum JobController {
                     message: "Job was active longer than specified deadline", now: nowTime)
             }
         }
+        // An Indexed Job's success policy, after the failure checks (the controller's order).
+        if finishedCondition == nil, let message = matchSuccessPolicy(job, completedIndexes: completedIndexes) {
+            finishedCondition = Job.Condition(
+                type: Job.ConditionType.successCriteriaMet, reason: successPolicyReason, message: message, now: nowTime)
+        }
 
         var deleted: [Pod] = []
         var created: [Int?] = []

@@ -154,6 +154,31 @@ final class JobTests: IntegrationTestCase {
         }
     }
 
+    /// A leader/worker Job with `successPolicy: {rules: [{succeededIndexes: "0"}]}`: once the leader
+    /// (index 0) exits 0 the workers, which would run for an hour, are stopped, the Job gets
+    /// SuccessCriteriaMet then Complete with reason SuccessPolicy, and no failure is counted.
+    func testSuccessPolicyCompletesOnceTheLeaderSucceeded() throws {
+        var leader = job(
+            "leader", command: ["sh", "-c", "if [ \"$JOB_COMPLETION_INDEX\" = 0 ]; then sleep 1; exit 0; fi; exec sleep 3600"],
+            completions: 3, parallelism: 3)
+        leader.spec.completionMode = .indexed
+        leader.spec.successPolicy = Job.SuccessPolicy(rules: [Job.SuccessPolicy.Rule(succeededIndexes: "0")])
+        let created = try harness.client.createObject(leader)
+        let complete = try waitForCondition("leader", "Complete", timeout: 60)
+        XCTAssertEqual(complete.reason, "SuccessPolicy")
+        XCTAssertEqual(complete.message, "Matched rules at index 0")
+        let job = try get("leader")
+        XCTAssertEqual(job.status?.condition("SuccessCriteriaMet")?.reason, "SuccessPolicy")
+        XCTAssertEqual(job.status?.completedIndexes, "0")
+        XCTAssertEqual(job.status?.succeeded, 1)
+        XCTAssertNil(job.status?.failed, "stopped workers are not failures")
+        XCTAssertNil(job.status?.active)
+        XCTAssertNotNil(job.status?.completionTime)
+        try harness.waitFor("the workers to be stopped", timeout: 30) {
+            self.pods(of: created.metadata.uid).allSatisfy { $0.status?.phase?.isTerminal ?? false }
+        }
+    }
+
     func testKill9MidJobKeepsCountsAndCreatesNoDuplicates() throws {
         let created = try harness.client.createObject(job("crash", command: ["sh", "-c", "sleep 2"], completions: 4, parallelism: 2))
         let uid = created.metadata.uid

@@ -112,7 +112,9 @@ final class LogsTests: IntegrationTestCase {
         harness.environment["TZ"] = "SWL-5:30"
         try harness.start(daemonArguments)
         let before = Int64(Date().timeIntervalSince1970)
-        var pod = DaemonHarness.sleeper("tzpod", command: ["sh", "-c", "head -c 4000 /dev/zero | tr '\\0' y; echo; exec sleep 3600"])
+        // Four 2000-byte lines through 1 KiB files: a rotation after each.
+        let writes = "for i in 1 2 3 4; do head -c 2000 /dev/zero | tr '\\0' y; echo; done; exec sleep 3600"
+        var pod = DaemonHarness.sleeper("tzpod", command: ["sh", "-c", writes])
         pod.spec.restartPolicy = .never
         let created = try harness.client.createPod(pod)
         let dir = harness.logs + "/default_tzpod_\(created.uid)/main"
