@@ -93,7 +93,8 @@ extension PodWorker {
             let observed = await observe()
             remaining = remaining.filter { observed.containers[$0]?.current?.isRunning ?? false }
         }
-        for name in remaining {
+        // An expired deadline sent SIGKILL already; a second one is only another round trip to the pause.
+        for name in remaining where !expired {
             _ = await offload { runtime.signalContainer(uid: uid, container: name, signal: SIGKILL) }
         }
         let killDeadline = Date().addingTimeInterval(5)

@@ -119,8 +119,8 @@ extension PodRuntime {
         let rootfsDir = runDirectory(uid: uid).path + "/rootfs"
         for name in FileIO.list(rootfsDir) where name.hasPrefix(container + ".") {
             let point = rootfsDir + "/" + name
-            for mount in Mount.mountPoints(under: point) { try Mount.unmount(mount) }
-            try FileIO.removeTree(point)
+            try Mount.unmount(point)
+            try Mount.removeTreeUnmounting(point)
         }
         try FileIO.removeTree("\(stateDirectory(uid: uid))/containers/\(container)")
     }

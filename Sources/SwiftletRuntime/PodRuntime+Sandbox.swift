@@ -33,7 +33,7 @@ extension PodRuntime {
             try FileIO.writeAtomically(dir.podFile, String(decoding: try KubeJSON.encode(pod), as: UTF8.self), mode: 0o600)
             try FileIO.writeAtomically(dir.hostnameFile, try podHostname(pod) + "\n")
             try FileIO.makeDirectories(dir.shmDir)
-            if !Mount.mountPoints(under: dir.shmDir).contains(dir.shmDir) {
+            if !Mount.isMountedFilesystem(dir.shmDir) {
                 // One /dev/shm per pod, shared by its containers like their IPC namespace (64 MiB as containerd).
                 try Mount.tmpfs(target: dir.shmDir, options: "mode=1777,size=65536k", noexec: true)
             }
@@ -132,25 +132,21 @@ extension PodRuntime {
         var failures: [String] = []
         // The network goes first, while the namespace still holds the pod's interface (containerd's
         // order). A failed DEL keeps the pinned namespace and the record for the next attempt.
-        var keep: Set<String> = []
-        do { try tearDownNetwork(uid: uid) } catch {
-            failures.append(error.message)
-            keep = [netnsFile(uid: uid)]
-        }
+        do { try tearDownNetwork(uid: uid) } catch { failures.append(error.message) }
         if let sandbox = liveSandbox(uid: uid) {
             _ = try? UnixSocket.exchange(path: dir.controlSocket, request: PauseRequest.shutdown.line, timeoutMilliseconds: 5000)
-            let deadline = Date().addingTimeInterval(10)
-            while sandbox.identity.isAlive && Date() < deadline { usleep(2000) }
-            if sandbox.identity.isAlive {
+            if !sandbox.identity.waitForExit(timeoutMilliseconds: 10_000) {
                 kill(sandbox.identity.pid, SIGKILL)
-                while sandbox.identity.isAlive { usleep(2000) }
+                while !sandbox.identity.waitForExit(timeoutMilliseconds: 10_000) {}
             }
         } else {
             // No live recorded pause: one may still run unrecorded (an agent killed mid-creation).
             killStrayPauses(uid: uid)
         }
         let cgroup = podCgroup(uid: uid)
-        if cgroups.exists(cgroup) {
+        // The pause process killed and reaped its containers: normally nothing is left, and the
+        // freezer round trip of `killAll` is skipped.
+        if cgroups.exists(cgroup) && !cgroups.processes(cgroup).isEmpty {
             cgroups.killAll(cgroup)
             var attempts = 0
             while !cgroups.processes(cgroup).isEmpty && attempts < 500 {
@@ -158,11 +154,9 @@ extension PodRuntime {
                 attempts += 1
             }
         }
-        for point in Mount.mountPoints(under: dir.path) where !keep.contains(point) {
-            do { try Mount.unmount(point) } catch { failures.append("\(error)") }
-        }
+        failures += unmountSandbox(dir)
         do { try cgroups.remove(cgroup) } catch { failures.append("\(error)") }
-        do { try FileIO.removeTree(dir.path + "/rootfs") } catch { failures.append("\(error)") }
+        do { try Mount.removeTreeUnmounting(dir.path + "/rootfs") } catch { failures.append("\(error)") }
         // Writable layers go with the sandbox; volumes stay until the pod is removed.
         do { try FileIO.removeTree(stateDirectory(uid: uid) + "/containers") } catch { failures.append("\(error)") }
         if !failures.isEmpty {
@@ -174,9 +168,9 @@ extension PodRuntime {
     public func removePod(_ pod: Pod, removeLogs: Bool) throws {
         try stopSandbox(uid: pod.uid)
         try tearDownVolumes(uid: pod.uid)
-        try FileIO.removeTree(stateDirectory(uid: pod.uid))
+        try Mount.removeTreeUnmounting(stateDirectory(uid: pod.uid))
         // The run directory goes last: it is what tells an agent killed half-way what to finish.
         if removeLogs { try FileIO.removeTree(logDirectory(pod: pod)) }
-        try FileIO.removeTree(runDirectory(uid: pod.uid).path)
+        try Mount.removeTreeUnmounting(runDirectory(uid: pod.uid).path)
     }
 }

@@ -50,7 +50,7 @@ extension PodRuntime {
             if let medium = volume.emptyDir?.medium, !medium.isEmpty, medium != "Memory" {
                 throw fail("unknown storage medium \"\(medium)\"")
             }
-            if memory && !Mount.mountPoints(under: dir).contains(dir) {
+            if memory && !Mount.isMountedFilesystem(dir) {
                 // Secrets never touch the disk (the kubelet wraps them in a memory emptyDir).
                 var options = "mode=0777"
                 if let limit = volume.emptyDir?.sizeLimit, limit.sign > 0 { options += ",size=\(limit.value)" }
@@ -99,11 +99,16 @@ extension PodRuntime {
         return total
     }
 
-    /// Unmounts and deletes every volume directory of the pod.
+    /// Unmounts and deletes every volume directory of the pod. The tmpfs volumes are the ones the
+    /// runtime mounts (`<plugin>/<name>`); anything else mounted below is found by `removeTreeUnmounting`.
     func tearDownVolumes(uid: String) throws {
         let dir = stateDirectory(uid: uid) + "/volumes"
-        for point in Mount.mountPoints(under: dir) { try Mount.unmount(point) }
-        try FileIO.removeTree(dir)
+        for plugin in FileIO.list(dir) {
+            for name in FileIO.list(dir + "/" + plugin) where Mount.isMountedFilesystem(dir + "/" + plugin + "/" + name) {
+                try Mount.unmount(dir + "/" + plugin + "/" + name)
+            }
+        }
+        try Mount.removeTreeUnmounting(dir)
     }
 }
 

@@ -29,6 +29,29 @@ public enum Mount {
         }
     }
 
+    /// Whether a filesystem other than its parent directory's is mounted on `path` (a tmpfs or an
+    /// overlay): two lstat calls, where `mountPoints(under:)` reads the whole mount table, which
+    /// grows by a few lines with every pod. A bind mount from the same filesystem is not seen.
+    public static func isMountedFilesystem(_ path: String) -> Bool {
+        var st = stat(), parent = stat()
+        guard lstat(path, &st) == 0, lstat(path + "/..", &parent) == 0 else { return false }
+        return st.st_dev != parent.st_dev
+    }
+
+    /// `FileIO.removeTree` for trees that may hold mounts nobody recorded: the removal refuses to
+    /// cross into another filesystem and the kernel refuses to remove a mount point (both EBUSY);
+    /// only then is the mount table read, everything at or below `path` unmounted, and the removal
+    /// repeated. Callers unmount the mounts they made themselves first, so the table, which grows
+    /// with every pod, is not read for every pod removed.
+    public static func removeTreeUnmounting(_ path: String) throws {
+        do {
+            try FileIO.removeTree(path)
+        } catch let error as SystemError where error.errno == EBUSY {
+            for point in mountPoints(under: path) { try unmount(point) }
+            try FileIO.removeTree(path)
+        }
+    }
+
     /// Mount points at or below `prefix`, deepest first (the order to unmount them), from /proc/self/mountinfo.
     public static func mountPoints(under prefix: String) -> [String] {
         guard let text = try? FileIO.readString("/proc/self/mountinfo") else { return [] }
