@@ -12,6 +12,19 @@ let strict: [SwiftSetting] = [
 // shares nothing but the kernel's page cache and costs only its private dirty pages.
 let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
 
+// The agent's release link (scripts/build-release adds --static-swift-stdlib and function sections):
+// lld with packed relative relocations (DT_RELR, glibc 2.36+: the runtime's relocations no longer fill
+// megabytes of resident pages), its own symbols not exported, and the functions it runs laid out
+// first and together (scripts/swiftlet.order, made by scripts/make-symbol-order). Docs/benchmarks.md.
+let agentReleaseLink: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/swiftlet.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "swiftlet",
     platforms: [.macOS(.v14)],
@@ -111,7 +124,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/SwiftletCLI", swiftSettings: strict),
+            path: "Sources/SwiftletCLI", swiftSettings: strict, linkerSettings: agentReleaseLink),
         .executableTarget(
             name: "swiftlet-bench",
             dependencies: ["SwiftletClient", "SwiftletKube", "SwiftletSystem", "SwiftletCgroups"],
