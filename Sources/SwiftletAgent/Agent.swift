@@ -99,7 +99,12 @@ public actor Agent {
         for pod in found { adoptable[pod.uid] = pod }
         // Every pod's run directory, with a sandbox or not (a pod rejected at admission has none),
         // keeps its start time and final status: the pod is published as it was, not started anew.
-        let recorded = await offload { runtime.podRunDirectoryUIDs().map { ($0, PodWorker.recordedStatus(runDirectory: runtime.runDirectory(uid: $0).path)) } }
+        let sandboxed = Set(found.map(\.uid))
+        let recorded = await offload {
+            runtime.podRunDirectoryUIDs().map { uid in
+                (uid, PodWorker.recordedStatus(runDirectory: runtime.runDirectory(uid: uid).path, admitted: sandboxed.contains(uid)))
+            }
+        }
         for case let (uid, status?) in recorded { adoptableStatus[uid] = status }
         if let dir = configuration.manifestDirectory {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -43,6 +43,7 @@ extension PodWorker {
                 pending.message = AdmissionRejection.statusMessage(message)
                 if status?.reason != pending.reason || status?.message != pending.message {
                     await events.record(pod, type: "Warning", reason: reason, message: message)
+                    await recordAdmissionWait(reason: pending.reason, message: pending.message)
                 }
                 status = pending
                 await publishCurrent()
@@ -53,6 +54,7 @@ extension PodWorker {
             if let reason = status?.reason, AdmissionRejection.waits(reason: reason) {
                 status?.reason = nil
                 status?.message = nil
+                await recordAdmissionWait(reason: nil, message: nil)
             }
         }
         let now = Date()

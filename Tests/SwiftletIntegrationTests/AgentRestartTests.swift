@@ -58,7 +58,8 @@ final class AgentRestartTests: IntegrationTestCase {
 
     /// `status.startTime` lives in the API server on Kubernetes and survives kubelet restarts; here
     /// every pod's run directory keeps it: a running pod without a deadline, and a pod that never
-    /// got a sandbox (waiting for cpu it will not get) keep theirs across a kill -9.
+    /// got a sandbox (waiting for cpu it will not get) keep theirs across a kill -9, and the waiting
+    /// pod's warning is not recorded again.
     func testStartTimeSurvivesAnAgentRestart() throws {
         _ = try harness.client.createPod(DaemonHarness.sleeper("timed"))
         var greedy = DaemonHarness.sleeper("greedy")
@@ -67,6 +68,15 @@ final class AgentRestartTests: IntegrationTestCase {
         let running = try harness.waitForRunning("timed")
         let waiting = try harness.waitForPod("greedy", "OutOfcpu") { $0.status?.reason == "OutOfcpu" }
         let starts = [try XCTUnwrap(running.status?.startTime), try XCTUnwrap(waiting.status?.startTime)]
+        let outOfCPU: () -> [Int32?] = {
+            ((try? self.harness.client.listEvents(namespace: "default").items) ?? [])
+                .filter { $0.involvedObject.uid == waiting.uid && $0.reason == "OutOfcpu" }.map(\.count)
+        }
+        // Events reach their file a moment after they are recorded; a kill -9 before would lose it.
+        try harness.waitFor("the OutOfcpu event in the events file", timeout: 10) {
+            let text = (try? String(contentsOfFile: self.harness.state + "/events/events.jsonl", encoding: .utf8)) ?? ""
+            return text.contains("OutOfcpu")
+        }
         harness.kill9()
         // Start times are whole seconds: a new one would differ from the old.
         let later = (starts.map(\.date).max() ?? Date()).addingTimeInterval(1.5)
@@ -84,6 +94,13 @@ final class AgentRestartTests: IntegrationTestCase {
         XCTAssertEqual(again.status?.startTime, starts[1])
         XCTAssertEqual(again.status?.phase, .pending)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(harness.run)/pods/\(waiting.uid)/pod.json"), "no sandbox record")
+        // Still waiting for the same reason: no second warning (a pod admitted after the restarts
+        // has been synced, so the waiting one's first sync is done by then).
+        _ = try harness.client.createPod(DaemonHarness.sleeper("after"))
+        _ = try harness.waitForRunning("after")
+        XCTAssertEqual(outOfCPU(), [1], "one OutOfcpu event, counted once")
+        _ = try harness.client.deletePod(namespace: "default", name: "after", gracePeriodSeconds: 0)
+        try harness.waitForGone("after")
         for name in ["timed", "greedy"] {
             _ = try harness.client.deletePod(namespace: "default", name: name, gracePeriodSeconds: 0)
             try harness.waitForGone(name)
