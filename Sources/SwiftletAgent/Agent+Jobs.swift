@@ -53,7 +53,7 @@ extension Agent {
         }
         var status = plan.status
         for index in plan.create {
-            guard let pod = JobController.pod(for: job, index: index) else { break }
+            guard let pod = JobController.pod(for: job, index: index, pods: controllablePods) else { break }
             do {
                 let created = try await createPod(pod)
                 logger.info("job \(job.key): created pod \(created.name)")

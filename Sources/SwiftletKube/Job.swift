@@ -78,6 +78,10 @@ public struct Job: KubeObject {
         public var podReplacementPolicy: String?
         /// When an Indexed Job counts as succeeded before all its indexes did (Job+SuccessPolicy).
         public var successPolicy: SuccessPolicy?
+        /// Failures tolerated per index of an Indexed Job (Job+BackoffLimitPerIndex).
+        public var backoffLimitPerIndex: Int32?
+        /// Failed indexes tolerated before the whole Job fails (with backoffLimitPerIndex).
+        public var maxFailedIndexes: Int32?
 
         public init(
             parallelism: Int32? = nil, completions: Int32? = nil, backoffLimit: Int32? = nil, template: PodTemplateSpec? = nil
@@ -128,6 +132,8 @@ public struct Job: KubeObject {
         public var failed: Int32?
         public var terminating: Int32?
         public var completedIndexes: String?
+        /// Indexes that failed (with backoffLimitPerIndex), in completedIndexes' interval form.
+        public var failedIndexes: String?
         public var uncountedTerminatedPods: UncountedTerminatedPods?
         public var ready: Int32?
 
@@ -159,7 +165,7 @@ public struct Job: KubeObject {
     }
 
     public var parallelism: Int32 { spec.parallelism ?? 1 }
-    public var backoffLimit: Int32 { spec.backoffLimit ?? 6 }
+    public var backoffLimit: Int32 { spec.backoffLimit ?? (spec.backoffLimitPerIndex == nil ? 6 : Int32.max) }
     public var isIndexed: Bool { spec.completionMode == .indexed }
     public var isSuspended: Bool { spec.suspend ?? false }
 
@@ -173,7 +179,8 @@ public struct Job: KubeObject {
             spec.parallelism = 1
         }
         if spec.parallelism == nil { spec.parallelism = 1 }
-        if spec.backoffLimit == nil { spec.backoffLimit = 6 }
+        // With per-index limits the Job-wide limit is effectively off.
+        if spec.backoffLimit == nil { spec.backoffLimit = spec.backoffLimitPerIndex == nil ? 6 : Int32.max }
         if spec.completionMode == nil { spec.completionMode = .nonIndexed }
         if spec.suspend == nil { spec.suspend = false }
         if spec.podReplacementPolicy == nil {
@@ -205,6 +212,7 @@ public struct Job: KubeObject {
         nonNegative(spec.activeDeadlineSeconds, "spec.activeDeadlineSeconds")
         nonNegative(spec.backoffLimit.map(Int64.init), "spec.backoffLimit")
         nonNegative(spec.ttlSecondsAfterFinished.map(Int64.init), "spec.ttlSecondsAfterFinished")
+        errs += validateBackoffLimitPerIndex()
         if let mode = spec.completionMode, isIndexed {
             if spec.completions == nil {
                 errs.append(.required("spec.completions", "when completion mode is \(mode.rawValue)"))
@@ -257,10 +265,12 @@ public struct Job: KubeObject {
         let containers = Set((template.spec.containers + (template.spec.initContainers ?? [])).map(\.name))
         for (i, rule) in policy.rules.enumerated() {
             let path = "spec.podFailurePolicy.rules[\(i)]"
-            // FailIndex needs backoffLimitPerIndex, which swiftlet does not implement.
-            let supported = ["Count", "FailJob", "Ignore"]
-            if !supported.contains(rule.action) {
-                errs.append(.notSupported("\(path).action", .string(rule.action), supported: supported))
+            if rule.action == "FailIndex" {
+                if spec.backoffLimitPerIndex == nil {
+                    errs.append(.invalid("\(path).action", .string(rule.action), "requires the backoffLimitPerIndex to be set"))
+                }
+            } else if !PodFailurePolicy.actions.contains(rule.action) {
+                errs.append(.notSupported("\(path).action", .string(rule.action), supported: PodFailurePolicy.actions))
             }
             switch (rule.onExitCodes, rule.onPodConditions) {
             case (nil, nil), (.some, .some):
@@ -313,6 +323,9 @@ public struct Job: KubeObject {
         }
         if spec.podFailurePolicy != old.spec.podFailurePolicy {
             errs.append(.invalid("spec.podFailurePolicy", .string(""), "field is immutable"))
+        }
+        if spec.backoffLimitPerIndex != old.spec.backoffLimitPerIndex {
+            errs.append(.invalid("spec.backoffLimitPerIndex", spec.backoffLimitPerIndex.map { .int(Int64($0)) } ?? .null, "field is immutable"))
         }
         if spec.successPolicy != old.spec.successPolicy {
             errs.append(.invalid("spec.successPolicy", Self.jsonValue(spec.successPolicy), "field is immutable"))

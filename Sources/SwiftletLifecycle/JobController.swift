@@ -99,6 +99,7 @@ public enum JobController {
         var uncountedSucceeded = Set(status.uncountedTerminatedPods?.succeeded ?? [])
         var uncountedFailed = Set(status.uncountedTerminatedPods?.failed ?? [])
         var completedIndexes = CompletedIndexes(parsing: status.completedIndexes ?? "")
+        var failedIndexes = CompletedIndexes(parsing: status.failedIndexes ?? "")
         var finishedCondition = status.condition(Job.ConditionType.failureTarget) ?? status.condition(Job.ConditionType.successCriteriaMet)
 
         // Count the pods that finished since the last sync.
@@ -130,8 +131,15 @@ public enum JobController {
                     }
                     uncountedFailed.insert(pod.uid)
                     recorded = true
-                case .count:
+                case .count, .failIndex:
                     uncountedFailed.insert(pod.uid)
+                    recorded = true
+                }
+                // calculateFailedIndexes: recorded with the pod's failure, before its finalizer goes.
+                if job.hasBackoffLimitPerIndex, let i = completionIndex(pod), i < completions ?? 0, !failedIndexes.contains(i),
+                    isIndexFailed(job, pod: pod)
+                {
+                    failedIndexes.insert(i)
                     recorded = true
                 }
                 plan.removeTracking.append(pod.uid)
@@ -154,6 +162,11 @@ public enum JobController {
                     message: "Job was active longer than specified deadline", now: nowTime)
             }
         }
+        if finishedCondition == nil, job.hasBackoffLimitPerIndex,
+            let (reason, message) = failedIndexesOutcome(job, failed: failedIndexes, succeeded: completedIndexes)
+        {
+            finishedCondition = Job.Condition(type: Job.ConditionType.failureTarget, reason: reason, message: message, now: nowTime)
+        }
         // An Indexed Job's success policy, after the failure checks (the controller's order).
         if finishedCondition == nil, let message = matchSuccessPolicy(job, completedIndexes: completedIndexes) {
             finishedCondition = Job.Condition(
@@ -169,7 +182,7 @@ public enum JobController {
             if job.isSuspended {
                 wantActive = 0
             } else if let completions {
-                wantActive = max(0, min(completions - succeededCount, Int(job.parallelism)))
+                wantActive = max(0, min(completions - succeededCount - failedIndexes.count, Int(job.parallelism)))
             } else {
                 // A work queue: once one pod succeeded, the running ones finish and none start.
                 wantActive = succeededCount > 0 ? active.count : Int(job.parallelism)
@@ -179,7 +192,9 @@ public enum JobController {
                 // An index runs in one pod at a time and only until it succeeded.
                 var seen = Set<Int>()
                 for pod in active.sorted(by: { ($0.metadata.creationTimestamp?.date ?? now) < ($1.metadata.creationTimestamp?.date ?? now) }) {
-                    guard let i = completionIndex(pod), i < completions ?? 0, !completedIndexes.contains(i), !seen.contains(i) else {
+                    guard let i = completionIndex(pod), i < completions ?? 0, !completedIndexes.contains(i), !failedIndexes.contains(i),
+                        !seen.contains(i)
+                    else {
                         deleted.append(pod)
                         continue
                     }
@@ -191,6 +206,19 @@ public enum JobController {
                 let extra = keep.sorted { ReplicaSetController.deletesBefore($0, $1, now: now) }.prefix(keep.count - wantActive)
                 deleted += extra
                 keep = keep.filter { pod in !extra.contains { $0.uid == pod.uid } }
+            } else if keep.count < wantActive, job.hasBackoffLimitPerIndex {
+                // Each index waits its own back-off (getPodCreationInfoForIndependentIndexes).
+                let running = Set(keep.compactMap(completionIndex))
+                let pending = (0..<(completions ?? 0)).lazy.filter {
+                    !completedIndexes.contains($0) && !failedIndexes.contains($0) && !running.contains($0)
+                }
+                // The first pending indexes are chosen, then those still backing off wait.
+                var waits: [TimeInterval] = []
+                for i in pending.prefix(wantActive - keep.count) {
+                    let wait = indexBackoffRemaining(job, index: i, pods: owned, backoff: backoff, now: now)
+                    if wait > 0 { waits.append(wait) } else { created.append(i) }
+                }
+                plan.backoffRemaining = waits.min() ?? 0
             } else if keep.count < wantActive {
                 plan.backoffRemaining = remainingBackoff(job, pods: owned, backoff: backoff, now: now)
                 if plan.backoffRemaining == 0 {
@@ -242,6 +270,7 @@ public enum JobController {
                 succeeded: uncountedSucceeded.isEmpty ? nil : uncountedSucceeded.sorted(),
                 failed: uncountedFailed.isEmpty ? nil : uncountedFailed.sorted())
             if job.isIndexed { record.completedIndexes = completedIndexes.compressed }
+            if job.hasBackoffLimitPerIndex { record.failedIndexes = failedIndexes.compressed ?? "" }
             plan.recordStatus = record
         }
 
@@ -250,6 +279,8 @@ public enum JobController {
         status.failed = nonZero(failedCount)
         status.uncountedTerminatedPods = Job.UncountedTerminatedPods()
         if job.isIndexed { status.completedIndexes = completedIndexes.compressed }
+        // Set, possibly empty, whenever the Job has a per-index limit (as the controller does).
+        if job.hasBackoffLimitPerIndex { status.failedIndexes = failedIndexes.compressed ?? "" }
         let remaining = active.filter { pod in !deleted.contains { $0.uid == pod.uid } }
         status.active = nonZero(remaining.count + created.count)
         status.ready = Int32(remaining.filter { ReplicaSetController.readySince($0) != nil }.count)
@@ -334,6 +365,7 @@ public enum JobController {
         case count
         case ignore
         case failJob(String)
+        case failIndex
     }
 
     /// `matchPodFailurePolicy`: the first rule matching a Failed pod decides; no match counts.
@@ -365,6 +397,7 @@ public enum JobController {
             case "FailJob": return .failJob(message)
             case "Ignore": return .ignore
             case "Count": return .count
+            case "FailIndex": return .failIndex
             default: continue  // unknown actions are skipped, as the controller does
             }
         }
@@ -374,7 +407,9 @@ public enum JobController {
     /// The pod an Indexed or NonIndexed Job creates: the template, a controller reference, the
     /// tracking finalizer and, for an index, its annotation and label, `JOB_COMPLETION_INDEX`
     /// from the annotation and the hostname `<job>-<index>`.
-    public static func pod(for job: Job, index: Int?) -> Pod? {
+    /// With `backoffLimitPerIndex`, an index's pod carries the failure counts of the index
+    /// (`pods`: the Job's pods, to find the failed pod it replaces).
+    public static func pod(for job: Job, index: Int?, pods: [Pod] = []) -> Pod? {
         guard let template = job.spec.template else { return nil }
         var pod = ReplicaSetController.pod(from: template, owner: ownerReference(job), namespace: job.namespace)
         pod.metadata.finalizers = [Job.trackingFinalizer]
@@ -382,6 +417,13 @@ public enum JobController {
         pod.metadata.generateName = "\(job.name)-\(index)-"
         pod.metadata.annotations = (pod.metadata.annotations ?? [:]).merging([Job.completionIndexAnnotation: String(index)]) { _, new in new }
         pod.metadata.labels = (pod.metadata.labels ?? [:]).merging([Job.completionIndexAnnotation: String(index)]) { _, new in new }
+        if job.hasBackoffLimitPerIndex {
+            let uid = job.metadata.uid
+            let owned = pods.filter { $0.metadata.ownerReferences?.contains { $0.uid == uid && $0.controller == true } ?? false }
+            let counts = newIndexFailureCounts(job, replacing: lastFailedPod(job, index: index, pods: owned))
+            pod.metadata.annotations?[Job.indexFailureCountAnnotation] = String(counts.failed)
+            if counts.ignored > 0 { pod.metadata.annotations?[Job.indexIgnoredFailureCountAnnotation] = String(counts.ignored) }
+        }
         if pod.spec.hostname == nil { pod.spec.hostname = "\(job.name)-\(index)" }
         let env = EnvVar(
             name: "JOB_COMPLETION_INDEX", value: nil,

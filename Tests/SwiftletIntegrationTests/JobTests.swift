@@ -179,6 +179,39 @@ final class JobTests: IntegrationTestCase {
         }
     }
 
+    /// `backoffLimitPerIndex: 1` with index 1 always exiting 3: index 1 runs twice (its
+    /// replacement annotated with one failure), then fails alone; the other indexes succeed and
+    /// the Job fails with FailedIndexes, `failedIndexes: "1"`.
+    func testBackoffLimitPerIndexFailsOnlyTheFailingIndex() throws {
+        var perIndex = job(
+            "per-index", command: ["sh", "-c", "if [ \"$JOB_COMPLETION_INDEX\" = 1 ]; then exit 3; fi; exit 0"], completions: 3,
+            parallelism: 3)
+        perIndex.spec.backoffLimit = nil
+        perIndex.spec.completionMode = .indexed
+        perIndex.spec.backoffLimitPerIndex = 1
+        let created = try harness.client.createObject(perIndex)
+        XCTAssertEqual(created.spec.backoffLimit, Int32.max, "defaulted when backoffLimitPerIndex is set")
+        let failed = try waitForCondition("per-index", "Failed")
+        XCTAssertEqual(failed.reason, "FailedIndexes")
+        XCTAssertEqual(failed.message, "Job has failed indexes")
+        let job = try get("per-index")
+        XCTAssertEqual(job.status?.failedIndexes, "1")
+        XCTAssertEqual(job.status?.completedIndexes, "0,2")
+        XCTAssertEqual(job.status?.succeeded, 2)
+        XCTAssertEqual(job.status?.failed, 2)
+        XCTAssertNil(job.status?.active)
+        let pods = pods(of: created.metadata.uid)
+        func annotations(_ index: String) -> [String] {
+            pods.filter { $0.metadata.annotations?[Job.completionIndexAnnotation] == index }
+                .compactMap { $0.metadata.annotations?[Job.indexFailureCountAnnotation] }.sorted()
+        }
+        XCTAssertEqual(annotations("1"), ["0", "1"], "index 1: the first pod and one replacement")
+        XCTAssertEqual(annotations("0"), ["0"])
+        XCTAssertEqual(annotations("2"), ["0"])
+        XCTAssertEqual(pods.filter { $0.status?.phase == .failed }.count, 2)
+        XCTAssertTrue(pods.allSatisfy { $0.metadata.finalizers == nil }, "every finished pod was counted and let go")
+    }
+
     func testKill9MidJobKeepsCountsAndCreatesNoDuplicates() throws {
         let created = try harness.client.createObject(job("crash", command: ["sh", "-c", "sleep 2"], completions: 4, parallelism: 2))
         let uid = created.metadata.uid

@@ -72,7 +72,7 @@ final class JobTypesTests: XCTestCase {
              ["spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator"]),
             ("unknown action",
              "  podFailurePolicy: {rules: [{action: Retry, onExitCodes: {operator: In, values: [1]}}]}\n" + template(),
-             [#"spec.podFailurePolicy.rules[0].action: Unsupported value: "Retry": supported values: "Count", "FailJob", "Ignore""#]),
+             [#"spec.podFailurePolicy.rules[0].action: Unsupported value: "Retry": supported values: "Count", "FailIndex", "FailJob", "Ignore""#]),
         ]
         for (name, spec, expected) in cases {
             XCTAssertEqual(try decode(spec).errors, expected, name)
