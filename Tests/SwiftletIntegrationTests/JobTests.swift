@@ -212,6 +212,37 @@ final class JobTests: IntegrationTestCase {
         XCTAssertTrue(pods.allSatisfy { $0.metadata.finalizers == nil }, "every finished pod was counted and let go")
     }
 
+    /// A `FailIndex` rule (exit code 42) with `maxFailedIndexes: 0`: index 0's first failure
+    /// fails its index without a retry (despite `backoffLimitPerIndex: 3`), which exceeds the
+    /// limit: the Job fails with MaxFailedIndexesExceeded and its other, running pods are stopped.
+    func testFailIndexRuleAndMaxFailedIndexesStopTheJob() throws {
+        var failIndex = job(
+            "fail-index", command: ["sh", "-c", "if [ \"$JOB_COMPLETION_INDEX\" = 0 ]; then sleep 1; exit 42; fi; exec sleep 3600"],
+            completions: 3, parallelism: 3)
+        failIndex.spec.completionMode = .indexed
+        failIndex.spec.backoffLimitPerIndex = 3
+        failIndex.spec.maxFailedIndexes = 0
+        failIndex.spec.podFailurePolicy = Job.PodFailurePolicy(rules: [
+            Job.PodFailurePolicy.Rule(action: "FailIndex", onExitCodes: .init(operator: "In", values: [42]))
+        ])
+        let created = try harness.client.createObject(failIndex)
+        let failed = try waitForCondition("fail-index", "Failed", timeout: 60)
+        XCTAssertEqual(failed.reason, "MaxFailedIndexesExceeded")
+        XCTAssertEqual(failed.message, "Job has exceeded the specified maximal number of failed indexes")
+        let job = try get("fail-index")
+        XCTAssertEqual(job.status?.failedIndexes, "0")
+        XCTAssertNil(job.status?.completedIndexes)
+        XCTAssertEqual(job.status?.failed, 3, "index 0's pod, and the two stopped ones")
+        // The stopped pods are deleted; index 0's failed pod stays, never retried.
+        try harness.waitFor("the other indexes' pods to be stopped and deleted", timeout: 30) {
+            self.pods(of: created.metadata.uid).count == 1
+        }
+        let pods = pods(of: created.metadata.uid)
+        XCTAssertEqual(pods.first?.metadata.annotations?[Job.completionIndexAnnotation], "0")
+        XCTAssertEqual(pods.first?.metadata.annotations?[Job.indexFailureCountAnnotation], "0", "FailIndex: no retry")
+        XCTAssertEqual(pods.first?.status?.phase, .failed)
+    }
+
     func testKill9MidJobKeepsCountsAndCreatesNoDuplicates() throws {
         let created = try harness.client.createObject(job("crash", command: ["sh", "-c", "sleep 2"], completions: 4, parallelism: 2))
         let uid = created.metadata.uid
