@@ -3,7 +3,8 @@ import PackageDescription
 
 // Targets are layered; dependencies point down only (see Docs/architecture.md):
 //   swiftlet (CLI + daemon) -> SwiftletAgent -> SwiftletRuntime -> SwiftletCgroups -> SwiftletSystem -> CSwiftletShim
-//   swiftlet-pause / swiftlet-init -> SwiftletLaunch + SwiftletSystem (Foundation-free, statically linked)
+//   swiftlet-init -> SwiftletLaunch + SwiftletSystem (Foundation-free, statically linked)
+//   swiftlet-pause -> CSwiftletShim + the SwiftletLaunch / SwiftletSystem files it compiles in (Embedded Swift)
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -24,6 +25,14 @@ let agentReleaseLink: [LinkerSetting] = [
             "-Xlinker", "--no-warn-symbol-ordering",
         ], .when(configuration: .release)),
 ]
+
+// Embedded Swift (Docs/architecture.md, "Embedded Swift"): the whole module at once, as the mode
+// requires; SWIFTLET_EMBEDDED makes CSwiftletShim bring libc's headers (no Glibc module).
+// The link step needs the flag too, so the driver adds no Swift runtime; with
+// -static-executable it adds the static stdlib directory, of which only the Unicode data tables
+// (String comparison, Character properties) are used.
+let embedded: [SwiftSetting] = [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Xcc", "-DSWIFTLET_EMBEDDED"])]
+let embeddedExecutable: [LinkerSetting] = [.unsafeFlags(["-enable-experimental-feature", "Embedded", "-static-executable"])]
 
 let package = Package(
     name: "swiftlet",
@@ -50,9 +59,12 @@ let package = Package(
         .target(name: "SwiftletSystem", dependencies: ["CSwiftletShim"], swiftSettings: strict),
         // The launch plan the agent writes and swiftlet-pause / swiftlet-init read (Foundation-free).
         .target(name: "SwiftletLaunch", dependencies: ["SwiftletSystem"], swiftSettings: strict),
+        // An Embedded Swift program: no Swift runtime, a third of the memory per pod. It cannot use
+        // the (non-embedded) SwiftletSystem / SwiftletLaunch modules, so the files of theirs it needs
+        // are compiled into it through symlinks in Sources/SwiftletPause/Shared (one copy of each).
         .executableTarget(
-            name: "swiftlet-pause", dependencies: ["SwiftletSystem", "SwiftletLaunch"],
-            path: "Sources/SwiftletPause", swiftSettings: strict, linkerSettings: staticExecutable),
+            name: "swiftlet-pause", dependencies: ["CSwiftletShim"],
+            path: "Sources/SwiftletPause", swiftSettings: strict + embedded, linkerSettings: embeddedExecutable),
         .executableTarget(
             name: "swiftlet-init", dependencies: ["SwiftletSystem", "SwiftletLaunch", "CCap"],
             path: "Sources/SwiftletInit", swiftSettings: strict, linkerSettings: staticExecutable),

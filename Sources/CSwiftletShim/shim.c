@@ -196,3 +196,22 @@ int swl_set_controlling_terminal(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
 int swl_malloc_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
 
 int swl_malloc_trim(void) { return malloc_trim(0); }
+
+int swl_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+int swl_openat(int dirfd, const char *path, int flags, mode_t mode) { return openat(dirfd, path, flags, mode); }
+int swl_fcntl(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
+void swl_signal_ignore(int sig) { signal(sig, SIG_IGN); }
+void swl_signal_default(int sig) { signal(sig, SIG_DFL); }
+
+static int saved_argc;
+static char *const *saved_argv;
+
+// glibc calls .init_array functions with (argc, argv, envp), in static executables too.
+__attribute__((constructor)) static void swl_save_arguments(int argc, char **argv, char **envp) {
+    (void)envp;
+    saved_argc = argc;
+    saved_argv = argv;
+}
+
+int swl_argc(void) { return saved_argc; }
+char *const *swl_argv(void) { return saved_argv; }

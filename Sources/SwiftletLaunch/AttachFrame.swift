@@ -62,7 +62,7 @@ extension LaunchSpec {
         file.append("stdin", stdinOnce ? "once" : "open")
     }
 
-    mutating func decodeStdin(_ file: KeyValueFile) throws {
+    mutating func decodeStdin(_ file: KeyValueFile) throws(DecodeError) {
         tty = file.first("tty") == "true"
         switch file.first("stdin") {
         case nil: break

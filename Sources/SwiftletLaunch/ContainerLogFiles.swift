@@ -1,4 +1,6 @@
+#if !hasFeature(Embedded)  // swiftlet-pause compiles this file into its own module (see Package.swift)
 import SwiftletSystem
+#endif
 
 /// The files of one container attempt's CRI log: the live `<attempt>.log` that swiftlet-pause appends
 /// to, and the rotated ones beside it, `<attempt>.log.<YYYYMMDD-hhmmss>` (the kubelet's naming, in
@@ -65,14 +67,14 @@ public enum ContainerLogFiles {
     /// The rotated files of `base` among `names`, oldest first.
     public static func rotated(_ names: [String], base: String) -> [String] {
         names.compactMap { name in order(of: name, base: base).map { (name, $0) } }
-            .sorted { $0.1 < $1.1 }.map(\.0)
+            .sorted { $0.1 < $1.1 }.map { $0.0 }
     }
 
     /// The name the live file gets when rotated at `seconds` (local time `utcOffset` seconds east of
     /// UTC), not colliding with `existing`.
     public static func rotatedName(base: String, seconds: Int64, utcOffset: Int64, existing: [String]) -> String {
         let stamp = stamp(seconds: seconds, utcOffset: utcOffset)
-        let taken = Set(existing.compactMap { order(of: $0, base: base) }.filter { $0.stamp == stamp }.map(\.sequence))
+        let taken = Set(existing.compactMap { order(of: $0, base: base) }.filter { $0.stamp == stamp }.map { $0.sequence })
         guard !taken.isEmpty else { return base + "." + stamp }
         return base + "." + stamp + "." + String((taken.max() ?? 0) + 1)
     }
@@ -93,7 +95,7 @@ extension LaunchSpec {
         file.append("logMaxFiles", String(r.maxFiles))
     }
 
-    static func decodeLogRotation(_ file: KeyValueFile) throws -> ContainerLogFiles.Rotation? {
+    static func decodeLogRotation(_ file: KeyValueFile) throws(DecodeError) -> ContainerLogFiles.Rotation? {
         guard let size = file.first("logMaxSize") else { return nil }
         guard let maxSize = Int64(size), maxSize >= 0 else { throw DecodeError.invalid("logMaxSize", size) }
         let files = file.first("logMaxFiles") ?? "5"

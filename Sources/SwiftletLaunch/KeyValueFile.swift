@@ -27,7 +27,7 @@ public struct KeyValueFile: Hashable, Sendable {
     }
 
     public func all(_ key: String) -> [String] {
-        entries.filter { $0.key == key }.map(\.value)
+        entries.filter { $0.key == key }.map { $0.value }
     }
 
     public func encoded() -> String {
@@ -52,7 +52,7 @@ public struct KeyValueFile: Hashable, Sendable {
         public var description: String { "line \(line): expected key=value" }
     }
 
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(ParseError) {
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             lineNumber += 1

@@ -28,7 +28,7 @@ extension LaunchSpec {
             [readOnly ? "ro" : "rw", propagation.rawValue, source, subPath, destination].joined(separator: "\t")
         }
 
-        init(decoding raw: String) throws {
+        init(decoding raw: String) throws(DecodeError) {
             let parts = raw.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 5, parts[0] == "ro" || parts[0] == "rw", let propagation = Propagation(rawValue: parts[1]),
                 !parts[2].isEmpty, parts[4].hasPrefix("/")

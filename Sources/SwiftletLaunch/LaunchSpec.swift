@@ -97,7 +97,7 @@ public struct LaunchSpec: Hashable, Sendable {
             if privileged { file.append("privileged", "true") }
         }
 
-        init?(decoding file: KeyValueFile) throws {
+        init?(decoding file: KeyValueFile) throws(DecodeError) {
             guard let caps = file.first("caps") else { return nil }
             let masks = caps.split(separator: ",").compactMap { UInt64($0) }
             guard masks.count == 5 else { throw DecodeError.invalid("caps", caps) }
@@ -172,17 +172,20 @@ public struct LaunchSpec: Hashable, Sendable {
     public enum DecodeError: Error, CustomStringConvertible, Sendable {
         case missing(String)
         case invalid(String, String)
+        case malformed(KeyValueFile.ParseError)
 
         public var description: String {
             switch self {
+            case .malformed(let error): return "launch spec: \(error)"
             case .missing(let key): return "launch spec: missing \(key)"
             case .invalid(let key, let value): return "launch spec: invalid \(key) \"\(value)\""
             }
         }
     }
 
-    public init(decoding text: String) throws {
-        let file = try KeyValueFile(parsing: text)
+    public init(decoding text: String) throws(DecodeError) {
+        let file: KeyValueFile
+        do { file = try KeyValueFile(parsing: text) } catch { throw .malformed(error) }
         guard let rootfs = file.first("rootfs") else { throw DecodeError.missing("rootfs") }
         guard let log = file.first("log") else { throw DecodeError.missing("log") }
         let args = file.all("arg")
@@ -202,7 +205,7 @@ public struct LaunchSpec: Hashable, Sendable {
             oomScoreAdj = value
         }
         security = try Security(decoding: file)
-        volumeMounts = try file.all("volume").map { try VolumeMount(decoding: $0) }
+        for raw in file.all("volume") { volumeMounts.append(try VolumeMount(decoding: raw)) }
         logRotation = try Self.decodeLogRotation(file)
         try decodeStdin(file)
     }

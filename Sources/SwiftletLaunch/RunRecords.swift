@@ -1,4 +1,6 @@
+#if !hasFeature(Embedded)  // swiftlet-pause compiles this file into its own module (see Package.swift)
 import SwiftletSystem
+#endif
 
 /// The files swiftlet-pause and swiftlet-init leave in `<pod run dir>/status/` — the only way
 /// container lifecycle facts reach the agent, so they survive an agent restart.

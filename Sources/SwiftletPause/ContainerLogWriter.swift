@@ -1,6 +1,4 @@
-import Glibc
-import SwiftletLaunch
-import SwiftletSystem
+import CSwiftletShim
 
 /// The CRI log file of one container attempt, shared by its stdout and stderr streams, rotated here
 /// by size: swiftlet-pause holds the only write descriptor, so renaming the file and reopening it
@@ -16,7 +14,7 @@ final class ContainerLogWriter {
     private var fd: Int32
     private var size: Int64
 
-    init(path: String, container: String, rotation: ContainerLogFiles.Rotation?) throws {
+    init(path: String, container: String, rotation: ContainerLogFiles.Rotation?) throws(SystemError) {
         self.path = path
         self.container = container
         self.rotation = rotation
@@ -27,8 +25,8 @@ final class ContainerLogWriter {
 
     deinit { close(fd) }
 
-    private static func open(_ path: String) throws -> Int32 {
-        try syscallRetrying("open", path) { Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
+    private static func open(_ path: String) throws(SystemError) -> Int32 {
+        try syscallRetrying("open", path) { swl_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
     }
 
     /// Appends whole CRI lines (a rotation never splits one).

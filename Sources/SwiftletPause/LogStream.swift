@@ -1,5 +1,4 @@
-import Glibc
-import SwiftletSystem
+import CSwiftletShim
 
 /// One container output pipe copied into a CRI log file:
 /// `<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`, lines longer than 16 KiB split into
@@ -81,5 +80,5 @@ struct LogStream {
     private func write(_ bytes: [UInt8]) { log.write(bytes) }
 
     /// Closes the pipe; the log file closes with the last stream that holds its writer.
-    func close() { Glibc.close(fd) }
+    func close() { CSwiftletShim.close(fd) }
 }

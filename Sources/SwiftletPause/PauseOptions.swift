@@ -1,5 +1,3 @@
-import SwiftletLaunch
-
 struct PauseOptions {
     var runDirectory: PodRunDirectory
     var hostname: String

@@ -1,7 +1,4 @@
 import CSwiftletShim
-import Glibc
-import SwiftletLaunch
-import SwiftletSystem
 
 /// `attach`: a control connection turned into a stream of the container's output (copied from
 /// the pipes as they are logged) and, for `stdin: true` containers, input for the stdin pipe this
@@ -42,7 +39,7 @@ extension PauseProcess {
             close(fd)
             return
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = swl_fcntl(fd, F_SETFL, swl_fcntl(fd, F_GETFL, 0) | O_NONBLOCK)
         attachments.append(Attachment(fd: fd, container: container, stdin: stdin))
         for i in streams.indices where streams[i].container == container && streams[i].tee == nil { streams[i].tee = [] }
     }
@@ -78,7 +75,7 @@ extension PauseProcess {
         guard let i = attachments.firstIndex(where: { $0.fd == fd }) else { return }
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && (errno == EINTR || errno == EAGAIN) { return }
+        if n < 0 && (swl_errno() == EINTR || swl_errno() == EAGAIN) { return }
         guard n > 0, let frames = attachments[i].decoder.feed(chunk[0..<n]) else {
             detach(fd)
             return
@@ -112,8 +109,8 @@ extension PauseProcess {
                 s.pending.removeFirst(n)
                 continue
             }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && errno == EAGAIN { break }
+            if n < 0 && swl_errno() == EINTR { continue }
+            if n < 0 && swl_errno() == EAGAIN { break }
             // The container closed its stdin: what is left cannot be delivered.
             s.pending = []
             s.closing = true
@@ -157,14 +154,14 @@ extension PauseProcess {
         let master = swl_recv_fd(console.0)
         close(console.0)
         guard master >= 0 else { return }
-        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        _ = swl_fcntl(master, F_SETFL, swl_fcntl(master, F_GETFL, 0) | O_NONBLOCK)
         // What a terminal shows is the container's stdout, as CRI runtimes log it.
         streams.append(LogStream(fd: master, log: log, stream: "stdout"))
         terminals[container] = master
         if spec.openStdin {
             let input = dup(master)
             if input >= 0 {
-                _ = fcntl(input, F_SETFD, FD_CLOEXEC)
+                _ = swl_fcntl(input, F_SETFD, FD_CLOEXEC)
                 if let old = stdins.removeValue(forKey: container) { close(old.fd) }
                 stdins[container] = ContainerStdin(fd: input, once: spec.stdinOnce, terminal: true)
             }

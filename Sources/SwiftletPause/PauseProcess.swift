@@ -1,7 +1,4 @@
 import CSwiftletShim
-import Glibc
-import SwiftletLaunch
-import SwiftletSystem
 
 /// The pause process's state and its event loop.
 struct PauseProcess {
@@ -32,7 +29,7 @@ struct PauseProcess {
     var buffer = [UInt8](unsafeUninitializedCapacity: 16 * 1024) { _, count in count = 16 * 1024 }
     var shuttingDown = false
 
-    init(options: PauseOptions) throws {
+    init(options: PauseOptions) throws(SystemError) {
         self.options = options
         _ = swl_set_name("swiftlet-pause")
         var flags = SWL_CLONE_NEWIPC
@@ -47,7 +44,7 @@ struct PauseProcess {
         // Orphans of container processes (daemonised children) are reparented to us and reaped here.
         try syscallRetrying("prctl", "PR_SET_CHILD_SUBREAPER") { swl_set_child_subreaper() }
         if options.sharePID { namespaceInit = try PauseProcess.startNamespaceInit() }
-        signal(SIGPIPE, SIG_IGN)
+        swl_signal_ignore(SIGPIPE)
         signals = try SignalDescriptor(signals: [SIGCHLD, SIGTERM, SIGINT, SIGHUP])
         let dir = options.runDirectory
         try FileIO.makeDirectories(dir.statusDir)
@@ -61,7 +58,7 @@ struct PauseProcess {
 
     /// The first child after unshare(CLONE_NEWPID) becomes PID 1 of the pod's shared pid
     /// namespace: it only reaps, like the Kubernetes pause image does.
-    static func startNamespaceInit() throws -> pid_t {
+    static func startNamespaceInit() throws(SystemError) -> pid_t {
         let pid = try syscallRetrying("fork", "pid namespace init") { fork() }
         if pid == 0 {
             _ = swl_set_name("pause")
@@ -83,7 +80,7 @@ struct PauseProcess {
     /// Tells the agent (our stdout is its pipe) that the sandbox is ready, then lets go of the pipe.
     func announceReady() {
         FileIO.report("ok \(getpid())", fd: 1)
-        let null = open("/dev/null", O_RDWR)
+        let null = swl_open("/dev/null", O_RDWR, 0)
         if null >= 0 {
             dup2(null, 0)
             dup2(null, 1)
@@ -179,19 +176,15 @@ struct PauseProcess {
             return
         }
         defer { close(fd) }
-        let reply: String
-        do {
-            reply = try handle(request)
-        } catch {
-            reply = "error \(error)"
-        }
+        let reply = handle(request)
         try? FileIO.writeAll(fd, reply + "\n", subject: "control")
         if request == .shutdown { shutdown() }
         // Decoding the launch spec and preparing the child left freed pages behind.
         if case .start = request { Heap.releaseFreePages() }
     }
 
-    mutating func handle(_ request: PauseRequest) throws -> String {
+    /// The reply line to a request: `ok[ detail]` or `error <why>`.
+    mutating func handle(_ request: PauseRequest) -> String {
         switch request {
         case .ping:
             return "ok \(getpid())"
@@ -199,25 +192,36 @@ struct PauseProcess {
             return "ok"
         case .signal(let name, let sig):
             guard let child = children.values.first(where: { $0.name == name }) else { return "error not running" }
-            try syscallRetrying("kill", name) { kill(child.pid, sig) }
+            do { try syscallRetrying("kill", name) { kill(child.pid, sig) } } catch { return "error \(error)" }
             return "ok"
         case .attach:
             return "error attach is a stream"
         case .start(let name, let attempt):
             if children.values.contains(where: { $0.name == name }) { return "error \(name) is already running" }
-            let pid = try start(name: name, attempt: attempt)
-            return "ok \(pid)"
+            let spec: LaunchSpec
+            do { spec = try launchSpec(of: name) } catch { return "error \(error)" }
+            do {
+                let pid = try start(name: name, attempt: attempt, spec: spec)
+                return "ok \(pid)"
+            } catch {
+                return "error \(error)"
+            }
         }
     }
 
+    /// The container's launch spec, as the agent wrote it before asking for the start.
+    func launchSpec(of name: String) throws(PauseError) -> LaunchSpec {
+        let path = options.runDirectory.launchFile(name)
+        let text: String?
+        do { text = try FileIO.readString(path) } catch { throw .system(error) }
+        guard let text else { throw .system(SystemError("open", path, errno: ENOENT)) }
+        do { return try LaunchSpec(decoding: text) } catch { throw .launchSpec(error) }
+    }
+
     /// Forks the container process into fresh mount (and pid) namespaces and execs swiftlet-init in it.
-    mutating func start(name: String, attempt: Int) throws -> pid_t {
+    mutating func start(name: String, attempt: Int, spec: LaunchSpec) throws(SystemError) -> pid_t {
         let dir = options.runDirectory
         let launchPath = dir.launchFile(name)
-        guard let text = try FileIO.readString(launchPath) else {
-            throw SystemError("open", launchPath, errno: ENOENT)
-        }
-        let spec = try LaunchSpec(decoding: text)
         let log = try ContainerLogWriter(path: spec.logPath, container: name, rotation: spec.logRotation)
         let out = try Spawn.pipe()
         let err = try Spawn.pipe()
@@ -243,19 +247,19 @@ struct PauseProcess {
             var none = sigset_t()
             sigemptyset(&none)
             sigprocmask(SIG_SETMASK, &none, nil)
-            signal(SIGPIPE, SIG_DFL)
+            swl_signal_default(SIGPIPE)
             setsid()
             if let input {
                 dup2(input.read, 0)
             } else {
-                let null = open("/dev/null", O_RDONLY)
+                let null = swl_open("/dev/null", O_RDONLY, 0)
                 dup2(null, 0)
             }
             dup2(out.write, 1)
             dup2(err.write, 2)
             if let console {
                 // dup2 onto itself would keep close-on-exec.
-                if console.1 == 3 { _ = fcntl(3, F_SETFD, 0) } else { dup2(console.1, 3) }
+                if console.1 == 3 { _ = swl_fcntl(3, F_SETFD, 0) } else { dup2(console.1, 3) }
             }
             execve(options.initPath, argv, envp)
             _exit(127)
@@ -265,12 +269,12 @@ struct PauseProcess {
         if let console { receiveTerminal(console, container: name, spec: spec, log: log) }
         if let input {
             close(input.read)
-            _ = fcntl(input.write, F_SETFL, fcntl(input.write, F_GETFL) | O_NONBLOCK)
+            _ = swl_fcntl(input.write, F_SETFL, swl_fcntl(input.write, F_GETFL, 0) | O_NONBLOCK)
             if let old = stdins.removeValue(forKey: name) { close(old.fd) }
             stdins[name] = ContainerStdin(fd: input.write, once: spec.stdinOnce)
         }
-        _ = fcntl(out.read, F_SETFL, O_NONBLOCK)
-        _ = fcntl(err.read, F_SETFL, O_NONBLOCK)
+        _ = swl_fcntl(out.read, F_SETFL, O_NONBLOCK)
+        _ = swl_fcntl(err.read, F_SETFL, O_NONBLOCK)
         streams.append(LogStream(fd: out.read, log: log, stream: "stdout"))
         streams.append(LogStream(fd: err.read, log: log, stream: "stderr"))
         let oomFiles = OOMKillCounter.files(forProcs: spec.cgroupProcs)
@@ -305,7 +309,7 @@ struct PauseProcess {
                     RunRecord.exitFile(options.runDirectory.statusDir, child.name, child.attempt), record.encoded())
             }
         }
-        closeStreams(streams.map(\.fd))
+        closeStreams(streams.map { $0.fd })
         for a in attachments { close(a.fd) }
         for s in stdins.values { close(s.fd) }
         unlink(options.runDirectory.controlSocket)

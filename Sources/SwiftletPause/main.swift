@@ -5,12 +5,12 @@
 //
 // Foundation-free and single-threaded: it forks container processes directly, which is only
 // safe in a process with one thread.
+// An Embedded Swift program (no Swift runtime, no Glibc module): the code it shares with the agent
+// is compiled into this module (Shared/, see Docs/architecture.md).
 import CSwiftletShim
-import Glibc
-import SwiftletLaunch
-import SwiftletSystem
 
-let arguments = CommandLine.arguments
+// Embedded Swift has no CommandLine; libc hands the arguments over (see CSwiftletShim).
+let arguments: [String] = (0..<Int(swl_argc())).compactMap { i in swl_argv()?[i].map { String(cString: $0) } }
 guard arguments.count >= 4 else {
     FileIO.report("usage: swiftlet-pause POD_RUN_DIR HOSTNAME INIT_PATH [--share-pid] [--host-network] [--cgroup PROCS_FILE]...")
     exit(2)

@@ -1,4 +1,7 @@
+import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// Moves the calling process into cgroups, given their `cgroup.procs` files. For single-threaded
 /// processes only (swiftlet-pause, swiftlet-init): on cgroup v1 it writes "0" to the sibling
@@ -8,7 +11,7 @@ import Glibc
 /// migration ran just before: 7–24 ms on the 2-core test VMs, a third of a pod start. cgroup v2
 /// has no `tasks` file in a domain cgroup, so there it is `cgroup.procs`.
 public enum CgroupSelfJoin {
-    public static func join(_ procsFiles: [String]) throws {
+    public static func join(_ procsFiles: [String]) throws(SystemError) {
         for procs in procsFiles {
             try FileIO.write(tasksFile(procs) ?? procs, "0")
         }

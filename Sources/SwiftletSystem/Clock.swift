@@ -1,4 +1,7 @@
+import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// Wall-clock time without Foundation: seconds and nanoseconds since the epoch (CLOCK_REALTIME).
 public struct WallTime: Hashable, Sendable, Comparable {

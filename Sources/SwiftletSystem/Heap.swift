@@ -1,4 +1,7 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
+import Glibc
+#endif
 
 /// glibc's allocator, tuned for long-running processes whose memory is counted per pod.
 ///

@@ -1,4 +1,7 @@
+import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// The local time zone as glibc has it: `TZ` from the environment, else `/etc/localtime` (what
 /// Go's `time.Local` reads too, so a time the kubelet formats in local time matches).

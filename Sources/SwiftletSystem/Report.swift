@@ -1,5 +1,7 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 extension FileIO {
     /// Writes one line to an fd (stderr by default), ignoring errors: for last-resort diagnostics.

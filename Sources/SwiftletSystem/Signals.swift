@@ -1,12 +1,14 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// A signalfd for the given signals, which are blocked for normal delivery.
 /// Single-threaded processes only (swiftlet-pause): blocking is per thread.
 public struct SignalDescriptor {
     public let fd: Int32
 
-    public init(signals: [Int32]) throws {
+    public init(signals: [Int32]) throws(SystemError) {
         var mask = sigset_t()
         sigemptyset(&mask)
         for s in signals { sigaddset(&mask, s) }

@@ -1,5 +1,7 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// Starting processes from a multi-threaded process without fork(): posix_spawn only.
 public enum Spawn {
@@ -15,7 +17,7 @@ public enum Spawn {
         path: String, arguments: [String], environment: [String],
         stdin: Stdio = .null, stdout: Stdio = .null, stderr: Stdio = .null, newSession: Bool = true,
         extraDescriptors: [Int32] = []
-    ) throws -> pid_t {
+    ) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -60,14 +62,14 @@ public enum Spawn {
     }
 
     /// Creates a pipe with both ends close-on-exec (dup2 in the child clears the flag on the copy).
-    public static func pipe() throws -> (read: Int32, write: Int32) {
+    public static func pipe() throws(SystemError) -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
         try syscallRetrying("pipe2") { swl_pipe_cloexec(&fds) }
         return (fds[0], fds[1])
     }
 
     /// Blocking wait for a child; returns the raw wait status.
-    public static func wait(_ pid: pid_t) throws -> Int32 {
+    public static func wait(_ pid: pid_t) throws(SystemError) -> Int32 {
         var status: Int32 = 0
         try syscallRetrying("waitpid", String(pid)) { waitpid(pid, &status, 0) }
         return status

@@ -1,5 +1,7 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// A failed system call: which call, on what (path, pid, stage), and the errno.
 public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -25,7 +27,7 @@ public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
 @inline(__always)
 public func syscallRetrying<T: FixedWidthInteger>(
     _ call: String, _ subject: @autoclosure () -> String = "", _ body: () -> T
-) throws -> T {
+) throws(SystemError) -> T {
     while true {
         let result = body()
         if result != -1 { return result }

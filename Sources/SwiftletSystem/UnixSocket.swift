@@ -1,9 +1,11 @@
 import CSwiftletShim
+#if !hasFeature(Embedded)  // swiftlet-pause (Embedded Swift) gets libc from CSwiftletShim alone
 import Glibc
+#endif
 
 /// Stream Unix-domain sockets for the agent ↔ swiftlet-pause control channel.
 public enum UnixSocket {
-    private static func address(_ path: String) throws -> sockaddr_un {
+    private static func address(_ path: String) throws(SystemError) -> sockaddr_un {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -17,7 +19,7 @@ public enum UnixSocket {
     }
 
     /// Binds and listens; removes a stale socket file first. The fd is close-on-exec.
-    public static func listen(path: String, mode: mode_t = 0o600, backlog: Int32 = 64) throws -> Int32 {
+    public static func listen(path: String, mode: mode_t = 0o600, backlog: Int32 = 64) throws(SystemError) -> Int32 {
         unlink(path)
         let fd = try syscallRetrying("socket", path) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         do {
@@ -28,7 +30,7 @@ public enum UnixSocket {
                 }
             }
             try syscallRetrying("chmod", path) { chmod(path, mode) }
-            try syscallRetrying("listen", path) { Glibc.listen(fd, backlog) }
+            try syscallRetrying("listen", path) { systemListen(fd, backlog) }
         } catch {
             close(fd)
             throw error
@@ -36,13 +38,13 @@ public enum UnixSocket {
         return fd
     }
 
-    public static func connect(path: String) throws -> Int32 {
+    public static func connect(path: String) throws(SystemError) -> Int32 {
         let fd = try syscallRetrying("socket", path) { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         do {
             var addr = try address(path)
             try syscallRetrying("connect", path) {
                 withUnsafePointer(to: &addr) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
                 }
             }
         } catch {
@@ -60,11 +62,11 @@ public enum UnixSocket {
     }
 
     /// Reads up to the first newline (exclusive), at most `limit` bytes.
-    public static func readLine(_ fd: Int32, limit: Int = 64 * 1024, subject: String) throws -> String {
+    public static func readLine(_ fd: Int32, limit: Int = 64 * 1024, subject: String) throws(SystemError) -> String {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while line.count < limit {
-            let n = try syscallRetrying("read", subject) { Glibc.read(fd, &byte, 1) }
+            let n = try syscallRetrying("read", subject) { read(fd, &byte, 1) }
             if n == 0 || byte == 10 { break }
             line.append(byte)
         }
@@ -72,7 +74,7 @@ public enum UnixSocket {
     }
 
     /// One request/response exchange: connect, send `request` + "\n", read one line back.
-    public static func exchange(path: String, request: String, timeoutMilliseconds: Int = 10_000) throws -> String {
+    public static func exchange(path: String, request: String, timeoutMilliseconds: Int = 10_000) throws(SystemError) -> String {
         let fd = try connect(path: path)
         defer { close(fd) }
         setTimeout(fd, milliseconds: timeoutMilliseconds)
@@ -84,7 +86,7 @@ public enum UnixSocket {
 extension UnixSocket {
     /// A connected pair of stream sockets, both close-on-exec. Used instead of a pipe where the
     /// agent writes: `send(MSG_NOSIGNAL)` to a peer that went away is EPIPE, never a SIGPIPE.
-    public static func pair() throws -> (Int32, Int32) {
+    public static func pair() throws(SystemError) -> (Int32, Int32) {
         var fds: [Int32] = [0, 0]
         try syscallRetrying("socketpair") {
             socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
@@ -93,15 +95,22 @@ extension UnixSocket {
     }
 
     /// Writes every byte; throws (EPIPE included) instead of raising SIGPIPE.
-    public static func sendAll(_ fd: Int32, _ bytes: [UInt8], subject: String) throws {
+    public static func sendAll(_ fd: Int32, _ bytes: [UInt8], subject: String) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
-                if errno == EINTR { continue }
+                if swl_errno() == EINTR { continue }
                 throw SystemError("send", subject)
             }
             offset += n
         }
     }
+}
+
+// listen(2) and connect(2), named apart from UnixSocket's own listen and connect.
+@inline(__always) private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
+
+@inline(__always) private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(fd, address, length)
 }

@@ -26,6 +26,10 @@ final class LaunchRecordTests: XCTestCase {
             XCTAssertEqual("\(error)", "launch spec: missing arg")
         }
         XCTAssertThrowsError(try LaunchSpec(decoding: "rootfs=/r\nlog=/l\narg=x\nbind=rw\t/a\n"))
+        // One error type for every way a spec is unreadable (typed throws, as swiftlet-pause needs).
+        XCTAssertThrowsError(try LaunchSpec(decoding: "rootfs=/r\nno equals sign\n")) { error in
+            XCTAssertEqual("\(error)", "launch spec: line 2: expected key=value")
+        }
     }
 
     func testSecurityRoundTrip() throws {

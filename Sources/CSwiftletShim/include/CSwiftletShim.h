@@ -4,8 +4,43 @@
 #pragma once
 
 #include <signal.h>
+#include <spawn.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#ifdef SWIFTLET_EMBEDDED
+// swiftlet-pause is an Embedded Swift program, which cannot import Swift's Glibc module: there this
+// module is its way to libc (Docs/architecture.md, "Embedded Swift"). Only there: elsewhere these
+// would clash with Glibc's own definitions (S_IFMT and friends).
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#endif
+
+/// What Swift's Glibc overlay adds on top of libc, for code that must also build without it:
+/// open(2) and fcntl(2) are variadic, SIG_IGN / SIG_DFL are casts, argv is `CommandLine`'s.
+int swl_open(const char *path, int flags, mode_t mode);
+int swl_openat(int dirfd, const char *path, int flags, mode_t mode);
+int swl_fcntl(int fd, int cmd, int arg);
+/// signal(sig, SIG_IGN) / signal(sig, SIG_DFL).
+void swl_signal_ignore(int sig);
+void swl_signal_default(int sig);
+/// The process's arguments, saved by a constructor (glibc passes argc and argv to them).
+int swl_argc(void);
+char *const *swl_argv(void);
 
 // Namespace and mount flags (macros behind _GNU_SOURCE in libc).
 extern const unsigned long SWL_CLONE_NEWNS, SWL_CLONE_NEWPID, SWL_CLONE_NEWNET, SWL_CLONE_NEWIPC,
@@ -67,11 +102,9 @@ int swl_pipe_cloexec(int fds[2]);
 int swl_signalfd_read(int fd);
 /// accept4(2) is behind _GNU_SOURCE.
 int swl_accept_cloexec(int fd);
-#include <stdint.h>
 /// <sys/inotify.h> is not part of Swift's Glibc module.
 int swl_inotify_add_watch(int fd, const char *path, uint32_t mask);
 int swl_inotify_rm_watch(int fd, int wd);
-#include <spawn.h>
 /// posix_spawn_file_actions_addclosefrom_np (glibc 2.34) is behind _GNU_SOURCE: a spawned process
 /// must not inherit the agent's descriptors (sockets, inotify, a supervisor's pipes).
 int swl_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd);

@@ -1,0 +1,1 @@
+../../SwiftletLaunch/LaunchSpec+Volumes.swift

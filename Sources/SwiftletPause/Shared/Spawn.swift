@@ -1,0 +1,1 @@
+../../SwiftletSystem/Spawn.swift
