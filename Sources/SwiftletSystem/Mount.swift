@@ -46,7 +46,10 @@ public enum Mount {
     public static func removeTreeUnmounting(_ path: String) throws {
         do {
             try FileIO.removeTree(path)
-        } catch let error as SystemError where error.errno == EBUSY {
+        } catch {
+            // (Not `catch let error as SystemError where ...`: with removeTree's typed throws that
+            // pattern crashes Swift 6.3's MandatoryAllocBoxToStack pass.)
+            guard error.errno == EBUSY else { throw error }
             for point in mountPoints(under: path) { try unmount(point) }
             try FileIO.removeTree(path)
         }
